@@ -1,0 +1,44 @@
+package io.opencql.grafana.log;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logback configuration found through the service loader: everything to <em>stderr</em> (stdout belongs to
+ * the go-plugin handshake) as Grafana JSON lines. Programmatic, so start-up does not parse XML. The level
+ * comes from {@code GF_PLUGIN_LOG_LEVEL} (Grafana passes {@code [plugin.<id>] log_level} that way), default info;
+ * chatty libraries are held at warn.
+ */
+public final class GrafanaLogConfigurator extends ContextAwareBase implements Configurator {
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName("grafana-stderr");
+        appender.setTarget("System.err");
+        GrafanaJsonEncoder encoder = new GrafanaJsonEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        appender.setEncoder(encoder);
+        appender.setImmediateFlush(true);
+        appender.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        root.setLevel(Level.toLevel(System.getenv("GF_PLUGIN_LOG_LEVEL"), Level.INFO));
+        for (String noisy : new String[] {"io.grpc", "io.netty", "org.apache.arrow", "com.datastax.oss.driver.internal"}) {
+            context.getLogger(noisy).setLevel(Level.WARN);
+        }
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Makes sure logback is initialised (and so nothing of it prints to stdout). */
+    public static void init() {
+        LoggerFactory.getILoggerFactory();
+    }
+}

@@ -1,0 +1,56 @@
+package io.opencql.grafana.transport;
+
+import io.grpc.Context;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.opencql.grafana.backend.StreamHandler;
+import io.opencql.grafana.backend.StreamReply;
+import io.opencql.grafana.transport.proto.pluginv2.PublishStreamRequest;
+import io.opencql.grafana.transport.proto.pluginv2.PublishStreamResponse;
+import io.opencql.grafana.transport.proto.pluginv2.RunStreamRequest;
+import io.opencql.grafana.transport.proto.pluginv2.StreamGrpc;
+import io.opencql.grafana.transport.proto.pluginv2.StreamPacket;
+import io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamRequest;
+import io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamResponse;
+
+final class StreamService extends StreamGrpc.StreamImplBase {
+
+    private final StreamHandler handler;
+    private final CallGuard guard;
+
+    StreamService(StreamHandler handler, CallGuard guard) {
+        this.handler = handler;
+        this.guard = guard;
+    }
+
+    @Override
+    public void subscribeStream(SubscribeStreamRequest r, StreamObserver<SubscribeStreamResponse> observer) {
+        var req = ProtoAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
+        guard.unary("subscribeStream", observer, () -> ProtoAdapter.subscribe(handler.subscribeStream(req)), null);
+    }
+
+    @Override
+    public void publishStream(PublishStreamRequest r, StreamObserver<PublishStreamResponse> observer) {
+        var req = ProtoAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
+        guard.unary("publishStream", observer, () -> ProtoAdapter.publish(handler.publishStream(req)),
+                e -> ProtoAdapter.publish(StreamReply.denied()));
+    }
+
+    @Override
+    public void runStream(RunStreamRequest r, StreamObserver<StreamPacket> observer) {
+        var req = ProtoAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
+        var server = (ServerCallStreamObserver<StreamPacket>) observer;
+        server.setOnCancelHandler(() -> { });
+        guard.streaming("runStream", observer, () -> {
+            handler.runStream(req, json -> {
+                if (Context.current().isCancelled()) {
+                    throw new java.util.concurrent.CancellationException("stream cancelled by Grafana");
+                }
+                synchronized (server) {
+                    server.onNext(StreamPacket.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(json)).build());
+                }
+            }, GrpcRequestContext.current());
+            return null;
+        });
+    }
+}

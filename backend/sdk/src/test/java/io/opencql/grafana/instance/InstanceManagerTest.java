@@ -1,0 +1,120 @@
+package io.opencql.grafana.instance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opencql.grafana.backend.DataSourceSettings;
+import io.opencql.grafana.backend.PluginContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class InstanceManagerTest {
+
+    static final class Thing implements AutoCloseable {
+        final long version;
+        volatile boolean closed;
+
+        Thing(long version) {
+            this.version = version;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    static PluginContext ctx(String uid, long updated, Map<String, String> cfg) {
+        var ds = new DataSourceSettings(1, uid, "n", "", "", "", false, "", "{}".getBytes(), Map.of(), updated, "");
+        return new PluginContext(1, "p", null, ds, cfg, "", "", "");
+    }
+
+    @Test
+    void concurrentFirstRequestsCreateOneInstance() throws Exception {
+        AtomicInteger created = new AtomicInteger();
+        InstanceManager<Thing> m = new InstanceManager<>(c -> {
+            created.incrementAndGet();
+            Thread.sleep(50); // a slow factory widens the race window
+            return new Thing(c.dataSource().lastUpdatedMs());
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Thing>> all = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            all.add(pool.submit(() -> {
+                go.await();
+                try (var lease = m.acquire(ctx("a", 1, Map.of()))) {
+                    return lease.instance();
+                }
+            }));
+        }
+        go.countDown();
+        Thing first = all.get(0).get();
+        for (Future<Thing> f : all) {
+            assertSame(first, f.get());
+        }
+        assertEquals(1, created.get());
+        pool.shutdown();
+        m.close();
+        assertTrue(first.closed);
+    }
+
+    @Test
+    void aSettingsChangeReplacesAndDisposesAfterInFlightRequestsAndGrace() throws Exception {
+        InstanceManager<Thing> m = new InstanceManager<>(c -> new Thing(c.dataSource().lastUpdatedMs()), Duration.ofMillis(100));
+        var inFlight = m.acquire(ctx("a", 1, Map.of()));
+        Thing old = inFlight.instance();
+        Thing fresh;
+        try (var lease = m.acquire(ctx("a", 2, Map.of()))) {
+            fresh = lease.instance();
+        }
+        assertNotSame(old, fresh);
+        assertEquals(2, fresh.version);
+        Thread.sleep(300);
+        assertFalse(old.closed, "still in use by a request: not closed even after the grace period");
+        inFlight.close();
+        assertTrue(old.closed, "closed as soon as the last request let go");
+        assertFalse(fresh.closed);
+        m.close();
+    }
+
+    @Test
+    void aReplacedIdleInstanceIsClosedAfterTheGracePeriod() throws Exception {
+        InstanceManager<Thing> m = new InstanceManager<>(c -> new Thing(c.dataSource().lastUpdatedMs()), Duration.ofMillis(100));
+        Thing old;
+        try (var lease = m.acquire(ctx("a", 1, Map.of()))) {
+            old = lease.instance();
+        }
+        m.acquire(ctx("a", 1, Map.of("GF_SQL_ROW_LIMIT", "5"))).close(); // Grafana config changed
+        assertFalse(old.closed, "not before the grace period");
+        Thread.sleep(400);
+        assertTrue(old.closed);
+        m.close();
+    }
+
+    @Test
+    void dataSourcesAndTenantsAreSeparate() throws Exception {
+        InstanceManager<Thing> m = new InstanceManager<>(c -> new Thing(c.dataSource().lastUpdatedMs()));
+        try (var a = m.acquire(ctx("a", 1, Map.of())); var b = m.acquire(ctx("b", 1, Map.of()))) {
+            assertNotSame(a.instance(), b.instance());
+        }
+        var c1 = ctx("a", 1, Map.of());
+        var tenant = new PluginContext(1, "p", null, c1.dataSource(), Map.of(), "", "", "tenant-2");
+        try (var a = m.acquire(c1); var t = m.acquire(tenant)) {
+            assertNotSame(a.instance(), t.instance());
+        }
+        assertEquals(3, m.size());
+        m.close();
+    }
+}

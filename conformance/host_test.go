@@ -1,0 +1,276 @@
+// Package conformance is the Grafana side of the wire contract: it starts the packaged Java plugin exactly
+// the way Grafana does (hashicorp/go-plugin with Grafana's handshake and client plugin set, a minimal
+// environment) and calls every RPC through the SDK's own gRPC stubs and decoders. If these tests pass,
+// Grafana can load, query, health-check, scrape and stop the plugin.
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+)
+
+// pluginID is the plugin.json id; Grafana sends it in every PluginContext.
+const pluginID = "opencql-cql-datasource"
+
+// grafanaVersion is what the host claims to be in GF_VERSION and the user agent.
+const grafanaVersion = "12.1.0"
+
+// handshake is Grafana's go-plugin handshake (pkg/plugins/backendplugin/grpcplugin/client.go), built from
+// the SDK's constants so a change there would show here.
+var handshake = goplugin.HandshakeConfig{
+	ProtocolVersion:  grpcplugin.ProtocolVersion,
+	MagicCookieKey:   grpcplugin.MagicCookieKey,
+	MagicCookieValue: grpcplugin.MagicCookieValue,
+}
+
+// grafanaPluginSet mirrors the client plugin set Grafana dispenses for protocol version 2 (minus the image
+// renderer, which lives outside the SDK and is never dispensed for a data source).
+func grafanaPluginSet() map[int]goplugin.PluginSet {
+	return map[int]goplugin.PluginSet{
+		grpcplugin.ProtocolVersion: {
+			"diagnostics": &grpcplugin.DiagnosticsGRPCPlugin{},
+			"resource":    &grpcplugin.ResourceGRPCPlugin{},
+			"data":        &grpcplugin.DataGRPCPlugin{},
+			"stream":      &grpcplugin.StreamGRPCPlugin{},
+			"admission":   &grpcplugin.AdmissionGRPCPlugin{},
+			"conversion":  &grpcplugin.ConversionGRPCPlugin{},
+		},
+	}
+}
+
+// pluginExecutable is dist/gpx_cql_<os>_<arch>, the name Grafana derives from plugin.json "executable".
+func pluginExecutable() string {
+	dist := os.Getenv("PLUGIN_DIST")
+	if dist == "" {
+		dist = filepath.Join("..", "dist")
+	}
+	p := filepath.Join(dist, fmt.Sprintf("gpx_cql_%s_%s", runtime.GOOS, runtime.GOARCH))
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs // Grafana execs the plugin by absolute path
+	}
+	return p
+}
+
+// grafanaEnv is the environment Grafana gives a plugin with the pluginsSkipHostEnvVars toggle: its own
+// GF_* variables and nothing from the host (no PATH, HOME or JAVA_HOME), so the launcher must find its
+// runtime by itself. go-plugin appends the cookie, PLUGIN_MIN/MAX_PORT and PLUGIN_PROTOCOL_VERSIONS.
+func grafanaEnv() []string {
+	return []string{
+		"GF_VERSION=" + grafanaVersion,
+		"GF_EDITION=oss",
+	}
+}
+
+// pluginHost is one plugin process started through go-plugin, with the dispensed SDK clients.
+type pluginHost struct {
+	client      *goplugin.Client
+	cmd         *exec.Cmd
+	conn        *grpc.ClientConn
+	data        grpcplugin.DataClient
+	diagnostics grpcplugin.DiagnosticsClient
+	resource    grpcplugin.ResourceClient
+	stream      grpcplugin.StreamClient
+	stderr      *lineRecorder
+	startTook   time.Duration
+}
+
+// startPlugin launches the plugin the way Grafana's plugin manager does and dispenses every client.
+func startPlugin(extraEnv ...string) (*pluginHost, error) {
+	path := pluginExecutable()
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("packaged plugin not found (set PLUGIN_DIST to the dist/ folder): %w", err)
+	}
+	cmd := exec.Command(path)
+	cmd.Env = append(grafanaEnv(), extraEnv...)
+	rec := &lineRecorder{}
+	client := goplugin.NewClient(&goplugin.ClientConfig{
+		Cmd:              cmd,
+		HandshakeConfig:  handshake,
+		VersionedPlugins: grafanaPluginSet(),
+		SkipHostEnv:      true,
+		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		Stderr:           rec,
+		Logger: hclog.New(&hclog.LoggerOptions{
+			Name:   "host",
+			Level:  hclog.Warn, // the plugin's own stderr is kept in rec and printed when a test fails
+			Output: os.Stderr,
+		}),
+	})
+	h := &pluginHost{client: client, cmd: cmd, stderr: rec}
+	t0 := time.Now()
+	rpc, err := client.Client() // starts the process, waits for the handshake, dials
+	h.startTook = time.Since(t0)
+	if err != nil {
+		client.Kill()
+		return nil, fmt.Errorf("go-plugin could not start the plugin: %w\nplugin stderr:\n%s", err, rec.String())
+	}
+	gc, ok := rpc.(*goplugin.GRPCClient)
+	if !ok {
+		client.Kill()
+		return nil, fmt.Errorf("negotiated protocol is %T, want a gRPC client", rpc)
+	}
+	h.conn = gc.Conn
+	if v := client.NegotiatedVersion(); v != grpcplugin.ProtocolVersion {
+		client.Kill()
+		return nil, fmt.Errorf("negotiated app protocol %d, want %d", v, grpcplugin.ProtocolVersion)
+	}
+	dispense := func(name string) (any, error) {
+		raw, err := rpc.Dispense(name)
+		if err != nil {
+			return nil, fmt.Errorf("dispense %q: %w", name, err)
+		}
+		return raw, nil
+	}
+	for _, name := range []string{"data", "diagnostics", "resource", "stream", "admission", "conversion"} {
+		raw, err := dispense(name)
+		if err != nil {
+			client.Kill()
+			return nil, err
+		}
+		switch c := raw.(type) {
+		case grpcplugin.DataClient:
+			h.data = c
+		case grpcplugin.DiagnosticsClient:
+			h.diagnostics = c
+		case grpcplugin.ResourceClient:
+			h.resource = c
+		case grpcplugin.StreamClient:
+			h.stream = c
+		}
+	}
+	return h, nil
+}
+
+// kill stops the plugin like Grafana does (Shutdown RPC, then up to 2 s, then SIGKILL) and reports how
+// long that took.
+func (h *pluginHost) kill() time.Duration {
+	t0 := time.Now()
+	h.client.Kill()
+	return time.Since(t0)
+}
+
+// dumpStderrOnFailure prints what the plugin logged during the test, so a failure shows the plugin's side.
+func (h *pluginHost) dumpStderrOnFailure(t *testing.T) {
+	t.Helper()
+	mark := h.stderr.Len()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("plugin stderr during %s:\n%s", t.Name(), strings.Join(h.stderr.Since(mark), "\n"))
+		}
+	})
+}
+
+// The plugin shared by every test of this binary: started on first use, stopped by TestMain.
+var (
+	sharedOnce sync.Once
+	shared     *pluginHost
+	sharedErr  error
+)
+
+// sharedPlugin returns the plugin process all RPC tests talk to, starting it on first use (a test run
+// filtered to process tests never starts it).
+func sharedPlugin(t *testing.T) *pluginHost {
+	t.Helper()
+	sharedOnce.Do(func() {
+		shared, sharedErr = startPlugin()
+		if sharedErr == nil {
+			fmt.Fprintf(os.Stderr, "conformance: plugin started and dispensed in %v (pid %d)\n",
+				shared.startTook.Round(time.Millisecond), shared.cmd.Process.Pid)
+		}
+	})
+	if sharedErr != nil {
+		t.Fatalf("cannot start the plugin: %v", sharedErr)
+	}
+	if shared.client.Exited() {
+		t.Fatalf("the shared plugin process has exited (state %v); stderr:\n%s", shared.cmd.ProcessState, shared.stderr.String())
+	}
+	shared.dumpStderrOnFailure(t)
+	return shared
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		took := shared.kill()
+		fmt.Fprintf(os.Stderr, "conformance: shared plugin stopped in %v (%v)\n", took.Round(time.Millisecond), shared.cmd.ProcessState)
+	}
+	goplugin.CleanupClients()
+	os.Exit(code)
+}
+
+// lineRecorder collects a process's stderr as lines (go-plugin writes each line, then "\n" separately).
+type lineRecorder struct {
+	mu      sync.Mutex
+	partial bytes.Buffer
+	lines   []string
+}
+
+func (r *lineRecorder) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, b := range p {
+		if b == '\n' {
+			r.lines = append(r.lines, r.partial.String())
+			r.partial.Reset()
+			continue
+		}
+		r.partial.WriteByte(b)
+	}
+	return len(p), nil
+}
+
+// Len is the number of complete lines so far (a mark for Since).
+func (r *lineRecorder) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.lines)
+}
+
+// Since returns the complete lines recorded after mark.
+func (r *lineRecorder) Since(mark int) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if mark > len(r.lines) {
+		mark = len(r.lines)
+	}
+	return append([]string(nil), r.lines[mark:]...)
+}
+
+func (r *lineRecorder) String() string {
+	return strings.Join(r.Since(0), "\n")
+}
+
+// waitFor polls cond until it holds or the timeout passes.
+func waitFor(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ctxTimeout is a context for one RPC, cancelled at the end of the test.
+func ctxTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}

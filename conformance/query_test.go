@@ -14,6 +14,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
@@ -338,17 +339,27 @@ func TestQueryDataCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	type result struct {
+		res *pluginv2.QueryDataResponse
 		err error
 		at  time.Time
 	}
 	done := make(chan result, 1)
+	started := time.Now()
 	go func() {
-		_, err := h.data.QueryData(ctx, queryDataRequest(settings, q))
-		done <- result{err, time.Now()}
+		res, err := h.data.QueryData(ctx, queryDataRequest(settings, q))
+		done <- result{res, err, time.Now()}
 	}()
 	select {
 	case r := <-done:
-		t.Logf("the query ended before it was cancelled (%v); cancellation not exercised", r.err)
+		// A node that accepts TCP and never answers cannot produce a result within a second when the
+		// connect timeout is 30 s: the query was not executed, so cancellation could not be exercised.
+		detail := fmt.Sprintf("gRPC error %v", r.err)
+		if r.err == nil {
+			a := r.res.Responses["A"]
+			detail = fmt.Sprintf("status %d, source %q, error %q", a.GetStatus(), a.GetErrorSource(), a.GetError())
+		}
+		t.Errorf("a query against a node that never answers ended after %v (%s); want it to wait until cancelled",
+			r.at.Sub(started).Round(time.Millisecond), detail)
 	case <-time.After(time.Second):
 		cancelAt := time.Now()
 		cancel()

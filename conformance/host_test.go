@@ -169,7 +169,11 @@ func (h *pluginHost) dumpStderrOnFailure(t *testing.T) {
 	mark := h.stderr.Len()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("plugin stderr during %s:\n%s", t.Name(), strings.Join(h.stderr.Since(mark), "\n"))
+			lines := h.stderr.Since(mark)
+			if len(lines) == 0 {
+				lines = []string{"(nothing)"}
+			}
+			t.Logf("plugin stderr during %s:\n%s", t.Name(), strings.Join(lines, "\n"))
 		}
 	})
 }

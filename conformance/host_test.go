@@ -86,6 +86,9 @@ type pluginHost struct {
 	stream      grpcplugin.StreamClient
 	stderr      *lineRecorder
 	startTook   time.Duration
+
+	dumpMu  sync.Mutex
+	dumping map[*testing.T]bool // tests that already print stderr when they fail
 }
 
 // startPlugin launches the plugin the way Grafana's plugin manager does and dispenses every client.
@@ -166,6 +169,16 @@ func (h *pluginHost) kill() time.Duration {
 // dumpStderrOnFailure prints what the plugin logged during the test, so a failure shows the plugin's side.
 func (h *pluginHost) dumpStderrOnFailure(t *testing.T) {
 	t.Helper()
+	h.dumpMu.Lock()
+	if h.dumping == nil {
+		h.dumping = map[*testing.T]bool{}
+	}
+	already := h.dumping[t]
+	h.dumping[t] = true
+	h.dumpMu.Unlock()
+	if already {
+		return
+	}
 	mark := h.stderr.Len()
 	t.Cleanup(func() {
 		if t.Failed() {

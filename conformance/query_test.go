@@ -75,6 +75,10 @@ func TestQueryDataSelfTestFrame(t *testing.T) {
 		t.Fatalf("selftest returned %d frames, want exactly 1", len(dr.Frames))
 	}
 	checkSelftestFrame(t, dr.Frames[0], "A")
+	// Grafana's /api/ds/query hands the browser the frame as JSON; that must work too.
+	if _, err := json.Marshal(dr.Frames[0]); err != nil {
+		t.Errorf("the decoded frame cannot be written as Grafana's JSON frame format: %v", err)
+	}
 }
 
 func checkSelftestFrame(t *testing.T, f *data.Frame, refID string) {

@@ -209,6 +209,25 @@ func TestHandshake(t *testing.T) {
 	} else if res.Responses["A"].Status != backend.StatusOK {
 		t.Errorf("QueryData selftest status %d, want 200", res.Responses["A"].Status)
 	}
+	// The database driver and its logging wake up here: nothing of theirs may reach stdout either.
+	unreachable := newSettings(t, `{"contactPoints":"127.0.0.1:1","connectTimeoutSeconds":2}`, nil)
+	if _, err := pluginv2.NewDiagnosticsClient(conn).CheckHealth(ctx, &pluginv2.CheckHealthRequest{PluginContext: unreachable.pluginContext()}); err != nil {
+		t.Errorf("CheckHealth on the hand-started plugin failed: %v", err)
+	}
+	if _, err := pluginv2.NewDataClient(conn).QueryData(ctx, queryDataRequest(unreachable,
+		cqlQuery("C", map[string]any{"cql": "SELECT release_version FROM system.local"}))); err != nil {
+		t.Errorf("QueryData against an unreachable node failed with a gRPC error: %v", err)
+	}
+	if rs, err := pluginv2.NewResourceClient(conn).CallResource(ctx, &pluginv2.CallResourceRequest{
+		PluginContext: unreachable.pluginContext(), Path: "nope", Method: "GET", Url: "nope"}); err != nil {
+		t.Errorf("CallResource on the hand-started plugin failed: %v", err)
+	} else {
+		for {
+			if _, err := rs.Recv(); err != nil {
+				break
+			}
+		}
+	}
 
 	// go-plugin's Kill: GRPCController/Shutdown, then 2 s grace before SIGKILL.
 	t1 := time.Now()

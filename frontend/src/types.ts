@@ -1,0 +1,158 @@
+/*
+ * The public contract between the editors, the backend and provisioning files. Key names and defaults mirror the
+ * README sections "Configuration" and "Query model" exactly; src/contract.test.ts reads the README and fails when
+ * the two drift apart.
+ */
+import { DataSourceJsonData } from '@grafana/data';
+import { DataQuery } from '@grafana/schema';
+
+export const CONSISTENCY_LEVELS = [
+  'ANY',
+  'ONE',
+  'TWO',
+  'THREE',
+  'QUORUM',
+  'ALL',
+  'LOCAL_ONE',
+  'LOCAL_QUORUM',
+  'EACH_QUORUM',
+  'SERIAL',
+  'LOCAL_SERIAL',
+] as const;
+
+export type ConsistencyLevel = (typeof CONSISTENCY_LEVELS)[number];
+
+/** `jsonData`: settings a user types in the settings page or provisions. Every key is optional; see the defaults. */
+export interface CqlOptions extends DataSourceJsonData {
+  /** Comma-separated hosts, each optionally `host:port`. */
+  contactPoints?: string;
+  port?: number;
+  keyspace?: string;
+  localDatacenter?: string;
+  consistency?: ConsistencyLevel;
+  connectTimeoutSeconds?: number;
+  queryTimeoutSeconds?: number;
+  pageSize?: number;
+  rowLimit?: number;
+  /** Refuse anything but SELECT / DESCRIBE-style reads. */
+  readOnly?: boolean;
+  tlsEnabled?: boolean;
+  tlsServerName?: string;
+  tlsSkipVerify?: boolean;
+}
+
+/** `secureJsonData`: written by the settings page, never sent back to the browser. */
+export interface CqlSecureJsonData {
+  username?: string;
+  password?: string;
+  tlsCACert?: string;
+  tlsClientCert?: string;
+  tlsClientKey?: string;
+}
+
+export type SecureJsonKey = keyof CqlSecureJsonData;
+
+/** Defaults the backend applies when a `jsonData` key is absent (README "Configuration"). */
+export const DEFAULT_OPTIONS = {
+  contactPoints: '127.0.0.1',
+  port: 9042,
+  consistency: 'LOCAL_ONE' as ConsistencyLevel,
+  connectTimeoutSeconds: 5,
+  queryTimeoutSeconds: 30,
+  pageSize: 5000,
+  rowLimit: 1000000,
+  readOnly: true,
+  tlsEnabled: false,
+  tlsSkipVerify: false,
+} as const;
+
+export type QueryFormat = 'table' | 'time_series';
+export type FillMode = 'none' | 'null' | 'previous' | 'value';
+
+/** What the query editor sends to the backend (`DataQuery.json`), README "Query model". */
+export interface CqlQuery extends DataQuery {
+  /** CQL text; macros (`$__timeFilter(col)` …) stay in it and the backend expands them. */
+  cql?: string;
+  format?: QueryFormat;
+  timeColumn?: string;
+  /** Display-name template: `{{column}}` is the value column name, `{{label}}` a label value. */
+  alias?: string;
+  fill?: FillMode;
+  fillValue?: number;
+  /** Per-query override of the data source's `rowLimit`. */
+  rowLimit?: number;
+  /** Answer with a Grafana Live channel and tail new rows. */
+  stream?: boolean;
+  streamIntervalMs?: number;
+}
+
+/** `queryType` of the protocol self-test query (touches no database). */
+export const SELFTEST_QUERY_TYPE = 'selftest';
+
+/** Defaults the backend applies when a query key is absent (README "Query model"). */
+export const DEFAULT_QUERY_VALUES = {
+  format: 'table' as QueryFormat,
+  fill: 'none' as FillMode,
+  fillValue: 0,
+  stream: false,
+  streamIntervalMs: 1000,
+} as const;
+
+/** The backend polls a stream no more often than this. */
+export const MIN_STREAM_INTERVAL_MS = 250;
+
+/** A new query in the editor; `format` is explicit so the editor shows what the backend will do. */
+export const DEFAULT_QUERY: Partial<CqlQuery> = {
+  cql: '',
+  format: DEFAULT_QUERY_VALUES.format,
+};
+
+/** A column as the backend's `columns` resource describes it. */
+export interface CqlColumn {
+  name: string;
+  /** CQL type as the node reports it, e.g. `timestamp`, `map<text, int>`. */
+  type: string;
+  kind: 'partition_key' | 'clustering' | 'regular' | 'static';
+}
+
+/*
+ * Every contract key, listed once. The Record types make the compiler reject a list that misses a key of the
+ * interface or names one it does not have; contract.test.ts compares these lists with the README.
+ */
+const JSON_DATA_KEY_SET: Record<Exclude<keyof CqlOptions, keyof DataSourceJsonData>, true> = {
+  contactPoints: true,
+  port: true,
+  keyspace: true,
+  localDatacenter: true,
+  consistency: true,
+  connectTimeoutSeconds: true,
+  queryTimeoutSeconds: true,
+  pageSize: true,
+  rowLimit: true,
+  readOnly: true,
+  tlsEnabled: true,
+  tlsServerName: true,
+  tlsSkipVerify: true,
+};
+const SECURE_JSON_KEY_SET: Record<keyof CqlSecureJsonData, true> = {
+  username: true,
+  password: true,
+  tlsCACert: true,
+  tlsClientCert: true,
+  tlsClientKey: true,
+};
+const QUERY_KEY_SET: Record<Exclude<keyof CqlQuery, keyof DataQuery>, true> = {
+  cql: true,
+  format: true,
+  timeColumn: true,
+  alias: true,
+  fill: true,
+  fillValue: true,
+  rowLimit: true,
+  stream: true,
+  streamIntervalMs: true,
+};
+
+export const JSON_DATA_KEYS = Object.keys(JSON_DATA_KEY_SET);
+export const SECURE_JSON_KEYS = Object.keys(SECURE_JSON_KEY_SET);
+export const QUERY_KEYS = Object.keys(QUERY_KEY_SET);

@@ -100,6 +100,11 @@ class ArrowFrameWriterTest {
             assertEquals("selftest", meta.get("executedQueryString").asText());
             assertEquals("info", meta.get("notices").get(0).get("severity").asText());
             assertEquals("protocol self-test", meta.get("notices").get(0).get("text").asText());
+            // and nothing else: no empty keys, no Java-only properties (a record's is-getter once leaked in)
+            assertEquals(JSON.readTree("""
+                    {"typeVersion":[0,0],"preferredVisualisationType":"table","executedQueryString":"selftest",
+                     "notices":[{"severity":"info","text":"protocol self-test"}]}
+                    """), meta);
         }
         // the schema message right after the leading magic (the stream part of the file) carries it too
         ReadChannel stream = new ReadChannel(Channels.newChannel(new ByteArrayInputStream(bytes, 8, bytes.length - 8)));

@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.ByteFunctionHelpers;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.TimeStampNanoVector;
 
 /**
@@ -180,20 +183,14 @@ public final class LongToWide {
     /** Dense per-column codes for a dimension's values; returns the number of distinct values. */
     private static int dimensionCodes(Field d, int n, int[] codes) {
         if (d.type() == FieldType.BOOL) {
-            // false, true, null: three fixed codes (densified by the caller's tuple map when needed)
+            // false, true, null: three fixed codes, renumbered dense
             boolean nullable = d.nullable();
             for (int r = 0; r < n; r++) {
                 codes[r] = nullable && d.isNull(r) ? 2 : d.getBool(r) ? 1 : 0;
             }
             return densify(codes, n, 3);
         }
-        Map<String, Integer> dict = new HashMap<>();
-        for (int r = 0; r < n; r++) {
-            String s = d.getString(r);
-            Integer code = dict.putIfAbsent(s == null ? "" : s, dict.size());
-            codes[r] = code == null ? dict.size() - 1 : code;
-        }
-        return dict.size();
+        return new Utf8Dictionary((BaseVariableWidthVector) d.vector()).codes(d.nullable(), n, codes);
     }
 
     /** Renumbers codes in [0, range) to dense first-seen ids. */
@@ -427,6 +424,84 @@ public final class LongToWide {
             } else {
                 dst[k] = src[j++];
             }
+        }
+    }
+
+    /**
+     * Dense codes for the values of a text column, hashing and comparing the UTF-8 bytes where they lie in the
+     * Arrow buffer: no String per row (decoding a million labels cost more than the rest of the conversion).
+     * A null is coded as the empty string, which is the label value it becomes.
+     */
+    private static final class Utf8Dictionary {
+        private final BaseVariableWidthVector vector;
+        private final ArrowBuf offsets;
+        private final ArrowBuf data;
+        private int[] table = new int[1024]; // slot -> id + 1; 0 is empty
+        private long[] start = new long[256]; // id -> bytes of its first occurrence
+        private long[] end = new long[256];
+        private int[] hash = new int[256];
+        private int size;
+
+        Utf8Dictionary(BaseVariableWidthVector vector) {
+            this.vector = vector;
+            this.offsets = vector.getOffsetBuffer();
+            this.data = vector.getDataBuffer();
+        }
+
+        int codes(boolean nullable, int n, int[] codes) {
+            for (int r = 0; r < n; r++) {
+                long s = 0;
+                long e = 0;
+                if (!(nullable && vector.isNull(r))) {
+                    s = offsets.getInt((long) r * BaseVariableWidthVector.OFFSET_WIDTH);
+                    e = offsets.getInt((long) (r + 1) * BaseVariableWidthVector.OFFSET_WIDTH);
+                }
+                codes[r] = idOf(s, e);
+            }
+            return size;
+        }
+
+        private int idOf(long s, long e) {
+            int h = s == e ? 0 : ByteFunctionHelpers.hash(data, s, e);
+            int mask = table.length - 1;
+            int i = mix(h) & mask;
+            for (int slot; (slot = table[i]) != 0; i = (i + 1) & mask) {
+                int id = slot - 1;
+                if (hash[id] == h && end[id] - start[id] == e - s
+                        && (s == e || ByteFunctionHelpers.equal(data, start[id], end[id], data, s, e) == 1)) {
+                    return id;
+                }
+            }
+            int id = size++;
+            if (id == start.length) {
+                start = Arrays.copyOf(start, id * 2);
+                end = Arrays.copyOf(end, id * 2);
+                hash = Arrays.copyOf(hash, id * 2);
+            }
+            start[id] = s;
+            end[id] = e;
+            hash[id] = h;
+            table[i] = id + 1;
+            if (size * 2 > table.length) {
+                rehash();
+            }
+            return id;
+        }
+
+        private void rehash() {
+            table = new int[table.length * 2];
+            int mask = table.length - 1;
+            for (int id = 0; id < size; id++) {
+                int i = mix(hash[id]) & mask;
+                while (table[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                table[i] = id + 1;
+            }
+        }
+
+        private static int mix(int h) {
+            return h * 0x9E37_79B9 ^ (h >>> 16);
         }
     }
 

@@ -40,12 +40,22 @@ public final class Field implements AutoCloseable {
     private int size;
 
     Field(String name, FieldType type, boolean nullable, BufferAllocator allocator) {
+        this(name, type, nullable, allocator, 0);
+    }
+
+    /** {@code expectedRows} > 0 sizes the vector up front (it still grows past it). */
+    Field(String name, FieldType type, boolean nullable, BufferAllocator allocator, int expectedRows) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.nullable = nullable;
         org.apache.arrow.vector.types.pojo.FieldType ft =
                 new org.apache.arrow.vector.types.pojo.FieldType(nullable, type.arrowType(), null);
         this.vector = ft.createNewSingleVector(name, allocator, null);
+        if (expectedRows > 0) {
+            // Arrow's default first allocation is ~4k values: a wide frame with thousands of short series
+            // would otherwise reserve tens of KB per field
+            this.vector.setInitialCapacity(expectedRows);
+        }
         this.vector.allocateNew();
     }
 

@@ -59,7 +59,15 @@ public final class Frame implements AutoCloseable {
 
     /** Adds a new empty field and returns it for appending. */
     public Field addField(String name, FieldType type, boolean nullable) {
-        Field f = new Field(name, type, nullable, allocator);
+        return addField(name, type, nullable, 0);
+    }
+
+    /**
+     * Adds a new empty field sized for {@code expectedRows} values (a hint: it grows past it). Use it when the
+     * row count is known, e.g. a page size or a conversion's output, to skip regrowth and over-allocation.
+     */
+    public Field addField(String name, FieldType type, boolean nullable, int expectedRows) {
+        Field f = new Field(name, type, nullable, allocator, expectedRows);
         fields.add(f);
         return f;
     }

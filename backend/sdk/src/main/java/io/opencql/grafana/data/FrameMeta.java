@@ -1,5 +1,6 @@
 package io.opencql.grafana.data;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ public record FrameMeta(
     }
 
     /** True when the frame declares the dataplane contract (a type and a non-zero version). */
+    @JsonIgnore // an is-getter: Jackson would otherwise write a "dataplane" key Grafana does not define
     public boolean isDataplane() {
         return type != null && !type.isEmpty() && (typeVersion[0] != 0 || typeVersion[1] != 0);
     }

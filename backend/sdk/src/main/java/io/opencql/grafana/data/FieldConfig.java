@@ -3,6 +3,7 @@ package io.opencql.grafana.data;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +18,9 @@ public record FieldConfig(
         String description,
         String unit,
         Integer decimals,
-        Double min,
-        Double max,
-        Double interval,
+        @JsonSerialize(using = FiniteDoubleSerializer.class) Double min,
+        @JsonSerialize(using = FiniteDoubleSerializer.class) Double max,
+        @JsonSerialize(using = FiniteDoubleSerializer.class) Double interval,
         Boolean filterable,
         String noValue,
         @JsonProperty("type") Map<String, Map<String, List<String>>> typeConfig,

@@ -1,0 +1,334 @@
+/*
+ * Real-browser check of the editors: bundles browser-check/harness.tsx (real @grafana/ui and Monaco, offline),
+ * serves it on 127.0.0.1, drives it with Debian's Chromium through playwright-core, saves screenshots and writes a
+ * JUnit report with one test case per check. Exits non-zero when any check fails or Chromium is missing.
+ *
+ *   node browser-check/run.mjs            build the harness, run the checks
+ *   node browser-check/run.mjs --no-build reuse target/browser-check (after a build in the same tree)
+ *
+ * Environment: CHROMIUM_PATH (default /usr/bin/chromium).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const FRONTEND = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REPO = path.resolve(FRONTEND, '..');
+const HARNESS = path.join(FRONTEND, 'target', 'browser-check');
+const SCREENSHOTS = path.join(FRONTEND, 'target', 'screenshots');
+const REPORTS = path.join(FRONTEND, 'target', 'failsafe-reports');
+const DOCS_IMG = path.join(REPO, 'docs', 'img');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const results = [];
+
+function xmlEscape(s) {
+  return String(s).replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]
+  );
+}
+
+function writeReport() {
+  fs.mkdirSync(REPORTS, { recursive: true });
+  const failures = results.filter((r) => r.error).length;
+  const total = results.reduce((t, r) => t + r.seconds, 0);
+  const cases = results
+    .map((r) => {
+      const head = `  <testcase classname="frontend.browser-check" name="${xmlEscape(r.name)}" time="${r.seconds.toFixed(3)}"`;
+      if (!r.error) {
+        return `${head}/>`;
+      }
+      const message = r.error.message ?? String(r.error);
+      return `${head}>\n    <failure message="${xmlEscape(message.split('\n')[0])}" type="${xmlEscape(r.error.name ?? 'Error')}">${xmlEscape(r.error.stack ?? message)}</failure>\n  </testcase>`;
+    })
+    .join('\n');
+  const xml =
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuite name="frontend.browser-check" tests="${results.length}" failures="${failures}" errors="0" skipped="0" time="${total.toFixed(3)}" timestamp="${new Date().toISOString()}">\n` +
+    `${cases}\n</testsuite>\n`;
+  fs.writeFileSync(path.join(REPORTS, 'TEST-browser-check.xml'), xml);
+}
+
+async function check(name, fn) {
+  const start = Date.now();
+  try {
+    await fn();
+    results.push({ name, seconds: (Date.now() - start) / 1000 });
+    console.log(`  ok    ${name}`);
+  } catch (error) {
+    results.push({ name, seconds: (Date.now() - start) / 1000, error });
+    console.log(
+      `  FAIL  ${name}\n        ${String(error?.message ?? error)
+        .split('\n')
+        .join('\n        ')}`
+    );
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) {
+    throw new Error(message);
+  }
+}
+
+function finish() {
+  writeReport();
+  const failed = results.filter((r) => r.error).length;
+  console.log(`browser-check: ${results.length - failed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+/** Static files of the built harness, on a random local port. */
+function serve(dir) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.ttf': 'font/ttf', '.css': 'text/css' };
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    const file = path.join(dir, rel);
+    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function main() {
+  console.log('browser check: editors in headless Chromium');
+
+  // Chromium must be there: a silently skipped check would look like a pass.
+  const chromiumThere = fs.existsSync(CHROMIUM);
+  await check('chromium is installed', async () => {
+    expect(
+      chromiumThere,
+      `Chromium not found at ${CHROMIUM}. Install Debian's build as root: apt-get update && apt-get install -y chromium ` +
+        '(or set CHROMIUM_PATH). Never "npx playwright install": it downloads a browser.'
+    );
+  });
+  if (!chromiumThere) {
+    finish();
+  }
+
+  if (!process.argv.includes('--no-build')) {
+    const built = await (async () => {
+      let ok = false;
+      await check('harness bundles (real @grafana/ui and Monaco, offline)', async () => {
+        const webpack = path.join(FRONTEND, 'node_modules', '.bin', 'webpack');
+        const run = spawnSync(webpack, ['-c', path.join('browser-check', 'webpack.config.ts')], {
+          cwd: FRONTEND,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          encoding: 'utf8',
+        });
+        expect(run.status === 0, `webpack failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+        ok = true;
+      });
+      return ok;
+    })();
+    if (!built) {
+      finish();
+    }
+  }
+  expect(fs.existsSync(path.join(HARNESS, 'harness.js')), `no harness in ${HARNESS}; run without --no-build`);
+
+  const { chromium } = await import('playwright-core');
+  const server = await serve(HARNESS);
+  const url = `http://127.0.0.1:${server.address().port}/index.html`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  const outside = [];
+  // the page must work without the internet: any request off 127.0.0.1 is a defect
+  await page.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname !== '127.0.0.1' && u.protocol !== 'data:' && u.protocol !== 'blob:') {
+      outside.push(u.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  // the switch's own label (the field label points at the same input)
+  const skipVerifySwitch = (p) => p.locator('label[for="cql-tls-skip-verify"]').last();
+  const published = () => page.evaluate(() => JSON.parse(JSON.stringify(window.__cql)));
+
+  try {
+    await page.goto(url);
+
+    await check('settings page renders every section with stored secrets shown as configured', async () => {
+      const card = page.locator('#config-card');
+      await card.getByText('Contact points', { exact: true }).waitFor({ timeout: 30000 });
+      for (const section of ['Connection', 'Authentication', 'TLS', 'Queries']) {
+        expect((await card.getByText(section, { exact: true }).count()) > 0, `section ${section} missing`);
+      }
+      expect((await page.locator('#cql-password').inputValue()) === 'configured', 'password not shown as configured');
+      expect((await card.getByRole('button', { name: 'Reset' }).count()) === 3, 'expected 3 Reset buttons');
+      expect(await page.getByText('LOCAL_QUORUM').isVisible(), 'consistency not shown');
+    });
+
+    await check('typing an invalid port shows the message next to the field, a valid one clears it', async () => {
+      const port = page.locator('#cql-port');
+      await port.fill('70000');
+      const message = page.getByText('Port must be a whole number from 1 to 65535');
+      await message.waitFor({ timeout: 5000 });
+      expect((await published()).options.jsonData.port === 70000, 'port not passed to onOptionsChange');
+      await port.fill('');
+      await port.pressSequentially('19042');
+      await message.waitFor({ state: 'detached', timeout: 5000 });
+      expect((await published()).options.jsonData.port === 19042, 'port 19042 not stored');
+    });
+
+    await check('skipping certificate verification shows a warning', async () => {
+      await skipVerifySwitch(page).click();
+      await page.getByText('Certificate verification is off').waitFor({ timeout: 5000 });
+      expect((await published()).options.jsonData.tlsSkipVerify === true, 'tlsSkipVerify not set');
+    });
+
+    await check('query editor mounts the real Monaco editor with the CQL text', async () => {
+      const monaco = page.locator('#query-card .monaco-editor[role="code"]');
+      await monaco.waitFor({ timeout: 60000 });
+      await page.locator('#query-card .view-lines').getByText('$__timeFilter(ts)').waitFor({ timeout: 10000 });
+      // Monaco renders spaces as no-break spaces
+      const text = (await page.locator('#query-card .view-lines').innerText()).replace(/\u00a0/g, ' ');
+      expect(text.includes('SELECT host, ts, usage FROM cpu'), `CQL not visible, got: ${text}`);
+    });
+
+    await check('SQL highlighting colours keywords differently from names', async () => {
+      // Monaco renders each line as spans of tokens; read their text, class and colour
+      const tokens = await page.locator('#query-card .view-lines').evaluate((el) =>
+        Array.from(el.querySelectorAll('.view-line span > span')).map((s) => ({
+          text: (s.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+          cls: s.className,
+          color: getComputedStyle(s).color,
+        }))
+      );
+      const select = tokens.find((t) => t.text === 'SELECT');
+      const from = tokens.find((t) => t.text === 'FROM');
+      const name = tokens.find((t) => t.text === 'cpu' || t.text.endsWith(' cpu'));
+      expect(select && from && name, `tokens not found: ${JSON.stringify(tokens.slice(0, 12))}`);
+      expect(/mtk\d+/.test(select.cls), `no Monaco token class on SELECT: ${select.cls}`);
+      expect(select.color === from.color, `keywords SELECT (${select.color}) and FROM (${from.color}) differ`);
+      expect(select.color !== name.color, `SELECT (${select.color}) coloured like the table name (${name.color})`);
+    });
+
+    await check('completion offers the columns of the table in FROM with their CQL types', async () => {
+      // cursor after "SELECT host, ts, usage" is on line 1; put it at the end of the last line and ask
+      await page.locator('#query-card .view-lines').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('AND u');
+      await page.keyboard.press('Control+Space');
+      const widget = page.locator('.suggest-widget');
+      await widget.getByText('usage', { exact: true }).first().waitFor({ timeout: 10000 });
+      // the focused row shows the detail (the CQL type) once Monaco has resolved it
+      const focused = widget.locator('.monaco-list-row.focused');
+      try {
+        await focused.filter({ hasText: 'double' }).waitFor({ timeout: 5000 });
+      } catch {
+        throw new Error(`focused suggestion lacks its type: ${await focused.innerText()}`);
+      }
+      expect((await focused.innerText()).includes('usage'), 'usage is not the focused suggestion');
+    });
+
+    await check('completion offers the macros after $', async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.type('sage > 0');
+      await page.keyboard.press('Escape');
+      const typed = ' AND $__ti';
+      await page.keyboard.type(typed);
+      await page.keyboard.press('Control+Space');
+      const widget = page.locator('.suggest-widget');
+      await widget.getByText('$__timeBuckets(day)').first().waitFor({ timeout: 10000 });
+      expect((await widget.getByText('$__timeFilter(column)').count()) > 0, '$__timeFilter missing');
+      await page.keyboard.press('Escape');
+      for (let i = 0; i < typed.length; i++) {
+        await page.keyboard.press('Backspace');
+      }
+    });
+
+    await check('Shift+Enter runs the query with the text in the editor', async () => {
+      const before = (await published()).runs;
+      await page.keyboard.press('Shift+Enter');
+      await page.waitForFunction((n) => window.__cql.runs > n, before, { timeout: 5000 });
+      const q = (await published()).query;
+      expect(q.cql.includes('AND usage > 0'), `query not updated from the editor: ${q.cql}`);
+    });
+
+    await check('typing in the alias field updates the query', async () => {
+      const alias = page.locator('#cql-alias');
+      await alias.fill('');
+      await alias.pressSequentially('{{host}} cpu');
+      expect((await published()).query.alias === '{{host}} cpu', 'alias not passed to onChange');
+    });
+
+    await check('query preview shows variables quoted for CQL and macros kept', async () => {
+      await page.getByRole('button', { name: 'Query preview' }).click();
+      const preview = page.getByTestId('cql-preview');
+      await preview.waitFor({ timeout: 5000 });
+      const text = await preview.innerText();
+      expect(text.includes("host IN ('web-1','o''brien')"), `variables not quoted: ${text}`);
+      expect(text.includes('$__timeFilter(ts)') && text.includes('$__timeBuckets(day)'), `macros not kept: ${text}`);
+    });
+
+    await check('screenshots of both editors', async () => {
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      fs.mkdirSync(DOCS_IMG, { recursive: true });
+      // put the port back to a valid value and turn the warning off for a clean picture
+      await page.locator('#cql-port').fill('');
+      await skipVerifySwitch(page).click();
+      await page.getByText('Certificate verification is off').waitFor({ state: 'detached', timeout: 5000 });
+      const config = path.join(SCREENSHOTS, 'config-editor.png');
+      await page.locator('#config-card').screenshot({ path: config });
+
+      // open the completion list after "SELECT host, ts, usage, " so the picture shows the columns and types
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.locator('#query-card .view-lines').click();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('End');
+      for (let i = 0; i < ' FROM cpu'.length; i++) {
+        await page.keyboard.press('ArrowLeft');
+      }
+      await page.keyboard.type(', ');
+      await page.keyboard.press('Control+Space');
+      await page.locator('.suggest-widget').getByText('tags', { exact: true }).first().waitFor({ timeout: 10000 });
+      const box = await page.locator('#query-card').boundingBox();
+      const query = path.join(SCREENSHOTS, 'query-editor.png');
+      await page.screenshot({ path: query, clip: { x: box.x, y: box.y, width: box.width, height: box.height } });
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Backspace');
+
+      for (const file of [config, query]) {
+        expect(fs.statSync(file).size > 10000, `${file} is suspiciously small`);
+        fs.copyFileSync(file, path.join(DOCS_IMG, path.basename(file)));
+      }
+    });
+
+    await check('no page errors and no request left the machine', async () => {
+      expect(pageErrors.length === 0, `page errors: ${pageErrors.map((e) => e.message).join('; ')}`);
+      expect(outside.length === 0, `requests to the outside: ${outside.join(', ')}`);
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  finish();
+}
+
+main().catch((error) => {
+  results.push({ name: 'browser check runs', seconds: 0, error });
+  console.error(error);
+  finish();
+});

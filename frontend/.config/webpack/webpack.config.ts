@@ -50,6 +50,8 @@ __webpack_public_path__ =
       type: 'filesystem',
       cacheDirectory: path.join(FRONTEND_DIR, 'node_modules', '.cache', 'webpack'),
       buildDependencies: { config: [__filename, path.join(__dirname, 'externals.ts')] },
+      // the version is baked into the banner; a new version must not reuse an old build
+      version: version,
     },
     context: SOURCE_DIR,
     devtool: production ? 'source-map' : 'eval-source-map',

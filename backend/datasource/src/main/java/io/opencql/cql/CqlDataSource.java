@@ -35,7 +35,10 @@ public final class CqlDataSource implements AutoCloseable {
     private final ParallelQueryData queryData;
 
     public CqlDataSource() {
-        SessionFactory sessions = new SessionFactory();
+        this(new SessionFactory());
+    }
+
+    CqlDataSource(SessionFactory sessions) {
         this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE);
         QueryEngine engine = new QueryEngine();
         this.queryData = new ParallelQueryData(instances, engine::execute);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * then built with the driver's default load-balancing policy and that DC: the probe uses public API only and
  * costs one extra handshake.
  */
-public final class SessionFactory {
+public class SessionFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
     static final Duration MARGIN = Duration.ofSeconds(1);
@@ -73,7 +73,10 @@ public final class SessionFactory {
         return s.connectTimeout().multipliedBy(2).plus(MARGIN);
     }
 
-    /** Opens a session on this thread; throws the driver's exception, or {@link SessionOpenTimeoutException}. */
+    /**
+     * Opens a session on this thread; throws the driver's exception, or {@link SessionOpenTimeoutException}.
+     * Overridable so tests can count opens.
+     */
     public CqlSession open(CqlSettings s, String sessionName) throws InvalidSettingsException {
         long started = System.nanoTime();
         long deadline = started + openBudget(s).toNanos();

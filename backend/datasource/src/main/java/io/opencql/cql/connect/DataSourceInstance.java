@@ -119,13 +119,6 @@ public final class DataSourceInstance implements CqlInstance {
         }
     }
 
-    /** The session if it is open now; never connects. */
-    public CqlSession openSessionOrNull() {
-        synchronized (lock) {
-            return opening != null && opening.isDone() && !opening.isCompletedExceptionally() ? opening.join() : null;
-        }
-    }
-
     private void closeIfClosedMeanwhile(CqlSession session) {
         boolean close;
         synchronized (lock) {

@@ -8,8 +8,10 @@ import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import io.opencql.cql.CqlSettings;
 import io.opencql.cql.InvalidSettingsException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -142,16 +144,23 @@ public class SessionFactory {
         }
     }
 
-    /** Resolves each contact point (all addresses of a name); fails only when none resolves. */
+    /**
+     * Resolves each contact point to all its addresses (a DNS name may list every node), keeping the name for
+     * TLS host name checks; fails only when none resolves.
+     */
     static List<InetSocketAddress> resolve(List<CqlSettings.ContactPoint> contactPoints) {
         List<InetSocketAddress> out = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (CqlSettings.ContactPoint cp : contactPoints) {
-            InetSocketAddress a = new InetSocketAddress(cp.host(), cp.port());
-            if (a.isUnresolved()) {
+            try {
+                for (InetAddress address : InetAddress.getAllByName(cp.host())) {
+                    InetSocketAddress a = new InetSocketAddress(address, cp.port());
+                    if (!out.contains(a)) {
+                        out.add(a);
+                    }
+                }
+            } catch (UnknownHostException e) {
                 unknown.add(cp.toString());
-            } else {
-                out.add(a);
             }
         }
         if (out.isEmpty()) {

@@ -84,6 +84,12 @@ public record ConnectionFailure(Kind kind, String message, String verboseMessage
 
     private static ConnectionFailure allNodesFailed(AllNodesFailedException all, CqlSettings s, String verbose) {
         Map<Node, List<Throwable>> errors = all.getAllErrors();
+        if (errors.isEmpty()) {
+            // an open session whose nodes are all down or lost: nothing was tried for this request
+            return new ConnectionFailure(Kind.NO_HOST, "No host reachable: no node of the cluster is available right now (the"
+                    + " driver keeps reconnecting to " + points(s) + " in the background); check that the nodes are up and"
+                    + " that Grafana can reach them", verbose);
+        }
         List<Throwable> firsts = new ArrayList<>();
         for (List<Throwable> l : errors.values()) {
             if (!l.isEmpty()) {

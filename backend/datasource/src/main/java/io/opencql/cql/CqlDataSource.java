@@ -1,33 +1,54 @@
 package io.opencql.cql;
 
+import io.opencql.cql.connect.DataSourceInstance;
+import io.opencql.cql.connect.HealthCheck;
+import io.opencql.cql.connect.SchemaResources;
+import io.opencql.cql.connect.SessionFactory;
+import io.opencql.cql.query.QueryEngine;
+import io.opencql.grafana.backend.CallResourceRequest;
+import io.opencql.grafana.backend.CallResourceResponse;
 import io.opencql.grafana.backend.CheckHealthResult;
-import io.opencql.grafana.backend.DataQuery;
-import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.Plugin;
-import io.opencql.grafana.backend.QueryDataResponse;
+import io.opencql.grafana.backend.PluginContext;
+import io.opencql.grafana.backend.RequestContext;
+import io.opencql.grafana.backend.ResourceSender;
 import io.opencql.grafana.backend.StreamHandler;
 import io.opencql.grafana.backend.StreamReply;
-import io.opencql.grafana.backend.CallResourceResponse;
-import io.opencql.grafana.data.SelfTestFrame;
-import java.util.LinkedHashMap;
+import io.opencql.grafana.instance.InstanceManager;
+import java.time.Duration;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The CQL data source's capabilities, as the SDK serves them. (Skeleton: the CQL engine is being built.) */
+/**
+ * The CQL data source's capabilities, as the SDK serves them: one {@link CqlInstance} per data source (and
+ * settings version), its queries run in parallel by {@link ParallelQueryData}, health and schema resources
+ * from the connect package. Closing it closes every session.
+ */
 public final class CqlDataSource implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CqlDataSource.class);
+    /** Grafana's own grace: a replaced instance is closed 5 s later, once its in-flight requests are done. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    private final InstanceManager<CqlInstance> instances;
+    private final ParallelQueryData queryData;
+
+    public CqlDataSource() {
+        this(new SessionFactory());
+    }
+
+    CqlDataSource(SessionFactory sessions) {
+        this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE);
+        QueryEngine engine = new QueryEngine();
+        this.queryData = new ParallelQueryData(instances, engine::execute);
+    }
 
     public Plugin plugin() {
         return new Plugin(
-                (req, ctx) -> {
-                    Map<String, DataResponse> out = new LinkedHashMap<>();
-                    for (DataQuery q : req.queries()) {
-                        out.put(q.refId(), "selftest".equals(q.queryType())
-                                ? DataResponse.ok(SelfTestFrame.create(q.refId()))
-                                : DataResponse.error(501, io.opencql.grafana.backend.ErrorSource.PLUGIN, "CQL queries are not implemented yet"));
-                    }
-                    return new QueryDataResponse(out);
-                },
-                (pc, headers, rc) -> CheckHealthResult.error("not implemented yet"),
-                (req, sender, rc) -> sender.send(CallResourceResponse.json(404, "{\"error\":\"unknown resource " + req.path() + "\"}")),
+                queryData,
+                this::checkHealth,
+                this::callResource,
                 new StreamHandler() {
                     @Override
                     public StreamReply subscribeStream(io.opencql.grafana.backend.StreamRequest request) {
@@ -36,14 +57,44 @@ public final class CqlDataSource implements AutoCloseable {
 
                     @Override
                     public void runStream(io.opencql.grafana.backend.StreamRequest request, io.opencql.grafana.backend.StreamSender sender,
-                                          io.opencql.grafana.backend.RequestContext context) {
+                                          RequestContext context) {
                         throw new IllegalArgumentException("unknown stream " + request.path());
                     }
                 },
                 this::close);
     }
 
+    CheckHealthResult checkHealth(PluginContext ctx, Map<String, String> headers, RequestContext rc) throws Exception {
+        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(ctx)) {
+            return HealthCheck.check(lease.instance());
+        }
+    }
+
+    void callResource(CallResourceRequest req, ResourceSender sender, RequestContext rc) {
+        CallResourceResponse rejected = SchemaResources.reject(req);
+        if (rejected != null) {
+            sender.send(rejected);
+            return;
+        }
+        CallResourceResponse answer;
+        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(req.context())) {
+            answer = SchemaResources.answer(req, lease.instance());
+        } catch (Exception e) {
+            LOG.error("resource {} failed", req.path(), e);
+            answer = CallResourceResponse.json(500, "{\"error\":\"internal error\"}");
+        }
+        sender.send(answer);
+    }
+
+    /** The instances (tests and metrics). */
+    public InstanceManager<CqlInstance> instances() {
+        return instances;
+    }
+
+    /** Plugin shutdown: every session closes, running queries are interrupted. */
     @Override
     public void close() {
+        queryData.close();
+        instances.close();
     }
 }

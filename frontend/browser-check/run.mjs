@@ -32,6 +32,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Hides what blinks or fades (cursor, scrollbars), so the committed pictures change only when the editors do. */
+const STEADY = '.monaco-editor .cursor, .monaco-scrollable-element > .scrollbar { visibility: hidden !important; }';
+
 const results = [];
 
 function xmlEscape(s) {
@@ -290,7 +293,7 @@ async function main() {
       await skipVerifySwitch(page).click();
       await page.getByText('Certificate verification is off').waitFor({ state: 'detached', timeout: 5000 });
       const config = path.join(SCREENSHOTS, 'config-editor.png');
-      await page.locator('#config-card').screenshot({ path: config });
+      await page.locator('#config-card').screenshot({ path: config, animations: 'disabled', style: STEADY });
 
       // open the completion list after "SELECT host, ts, usage, " so the picture shows the columns and types
       await page.evaluate(() => window.scrollTo(0, 0));
@@ -305,7 +308,12 @@ async function main() {
       await page.locator('.suggest-widget').getByText('tags', { exact: true }).first().waitFor({ timeout: 10000 });
       const box = await page.locator('#query-card').boundingBox();
       const query = path.join(SCREENSHOTS, 'query-editor.png');
-      await page.screenshot({ path: query, clip: { x: box.x, y: box.y, width: box.width, height: box.height } });
+      await page.screenshot({
+        path: query,
+        clip: { x: box.x, y: box.y, width: box.width, height: box.height },
+        animations: 'disabled',
+        style: STEADY,
+      });
       await page.keyboard.press('Escape');
       await page.keyboard.press('Backspace');
       await page.keyboard.press('Backspace');

@@ -85,12 +85,12 @@ final class QueryErrors {
             return down(400, msg); // SyntaxError, InvalidQuery, InvalidConfigurationInQuery, AlreadyExists, …
         }
         if (t instanceof DriverTimeoutException) {
-            return down(504, "query timed out after " + seconds(queryTimeout) + " s (setting queryTimeoutSeconds): " + msg);
+            return down(504, "query timed out after " + human(queryTimeout) + " (setting queryTimeoutSeconds): " + msg);
         }
         if (t instanceof ReadTimeoutException || t instanceof WriteTimeoutException) {
             return down(504, "the node timed out: " + msg + " (the node's own request timeout; narrow the query, e.g. its time range"
                     + " or partitions, or raise the node's timeout; this data source waits up to queryTimeoutSeconds = "
-                    + seconds(queryTimeout) + " s)");
+                    + human(queryTimeout) + ")");
         }
         if (t instanceof AllNodesFailedException all) {
             Throwable auth = firstAuthenticationError(all);
@@ -135,7 +135,10 @@ final class QueryErrors {
         return null;
     }
 
-    private static long seconds(Duration d) {
-        return d == null ? 0 : d.toSeconds();
+    private static String human(Duration d) {
+        if (d == null) {
+            return "the timeout";
+        }
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

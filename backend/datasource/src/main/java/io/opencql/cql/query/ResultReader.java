@@ -1,0 +1,180 @@
+package io.opencql.cql.query;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import io.opencql.grafana.backend.RequestContext;
+import io.opencql.grafana.data.Field;
+import io.opencql.grafana.data.Frame;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Runs one statement and reads its rows, page by page, once each, into the typed fields of one frame.
+ *
+ * <ul>
+ *   <li>Stops at the row limit without fetching further pages, and says whether rows were left (a row past
+ *       the limit was seen, or more pages exist).</li>
+ *   <li>While a page is being read the next one is already requested (only when the limit cannot be reached
+ *       within the current page), so the node's work and the network overlap with decoding: at most two
+ *       pages are held besides the frame.</li>
+ *   <li>The whole query has one deadline (setting queryTimeoutSeconds): a slow page cannot restart the
+ *       clock.</li>
+ *   <li>Cancellation (the client went away) is checked between pages and every 1024 rows, and aborts the page
+ *       request in flight.</li>
+ * </ul>
+ */
+final class ResultReader {
+
+    /** Which result columns are read into which fields (in field order), and a column whose null drops the row. */
+    record Plan(int[] columns, int requiredColumn) {
+        static Plan all(ColumnDefinitions defs) {
+            int[] cols = new int[defs.size()];
+            for (int i = 0; i < cols.length; i++) {
+                cols[i] = i;
+            }
+            return new Plan(cols, -1);
+        }
+    }
+
+    /**
+     * What was read. The caller owns {@code frame}. {@code readers[k]} read {@code frame.field(k)} from result
+     * column {@code plan.columns()[k]}.
+     */
+    record Result(Frame frame, ColumnDefinitions columns, Plan plan, CqlTypes.ColumnReader[] readers, long rows,
+                  boolean limitReached, long droppedRows) {
+    }
+
+    private static final int CANCEL_CHECK_MASK = 1023;
+
+    private ResultReader() {
+    }
+
+    static Result read(CqlSession session, Statement<?> statement, Function<ColumnDefinitions, Plan> planner, long rowLimit,
+                       Duration timeout, RequestContext rc, String frameName) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        InFlight inFlight = new InFlight();
+        rc.onCancel(inFlight::cancel);
+        AsyncResultSet page = inFlight.await(session.executeAsync(statement), deadline, timeout);
+
+        ColumnDefinitions defs = page.getColumnDefinitions();
+        Plan plan = planner.apply(defs);
+        int[] cols = plan.columns();
+        int required = plan.requiredColumn();
+        Frame frame = new Frame(frameName);
+        try {
+            Field[] fields = new Field[cols.length];
+            CqlTypes.ColumnReader[] readers = new CqlTypes.ColumnReader[cols.length];
+            for (int k = 0; k < cols.length; k++) {
+                readers[k] = CqlTypes.reader(defs.get(cols[k]).getType());
+                fields[k] = frame.addField(defs.get(cols[k]).getName().asInternal(), readers[k].fieldType(), true);
+            }
+            long rows = 0;
+            long dropped = 0;
+            boolean limitReached = false;
+            int n = cols.length;
+            pages:
+            while (true) {
+                CompletionStage<AsyncResultSet> next = null;
+                if (page.hasMorePages() && rows + page.remaining() < rowLimit) {
+                    next = page.fetchNextPage(); // prefetch: the limit cannot be reached in this page
+                }
+                for (Row row : page.currentPage()) {
+                    if (rows >= rowLimit) {
+                        limitReached = true;
+                        break pages;
+                    }
+                    if (((rows + dropped) & CANCEL_CHECK_MASK) == 0 && inFlight.cancelled) {
+                        throw new CancellationException("query cancelled");
+                    }
+                    if (required >= 0 && row.getBytesUnsafe(required) == null) {
+                        dropped++;
+                        continue;
+                    }
+                    for (int k = 0; k < n; k++) {
+                        readers[k].read(row, cols[k], fields[k]);
+                    }
+                    rows++;
+                }
+                if (!page.hasMorePages()) {
+                    break;
+                }
+                if (rows >= rowLimit) {
+                    limitReached = true; // more pages exist; not fetched
+                    break;
+                }
+                if (inFlight.cancelled) {
+                    throw new CancellationException("query cancelled");
+                }
+                page = inFlight.await(next != null ? next : page.fetchNextPage(), deadline, timeout);
+            }
+            return new Result(frame, defs, plan, readers, rows, limitReached, dropped);
+        } catch (RuntimeException | Error e) {
+            frame.close();
+            throw e;
+        } finally {
+            inFlight.done();
+        }
+    }
+
+    /** The page request in flight, so that a cancellation can abort it. */
+    private static final class InFlight {
+        volatile boolean cancelled;
+        private volatile CompletableFuture<?> current;
+
+        void cancel() {
+            cancelled = true;
+            CompletableFuture<?> f = current;
+            if (f != null) {
+                f.cancel(true);
+            }
+        }
+
+        void done() {
+            current = null;
+        }
+
+        AsyncResultSet await(CompletionStage<AsyncResultSet> stage, long deadline, Duration timeout) {
+            CompletableFuture<AsyncResultSet> f = stage.toCompletableFuture();
+            current = f;
+            if (cancelled) {
+                f.cancel(true);
+            }
+            try {
+                return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                throw new DriverTimeoutException("Query timed out after " + timeout);
+            } catch (ExecutionException e) {
+                throw rethrow(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                throw new CancellationException("query interrupted");
+            }
+        }
+
+        private static RuntimeException rethrow(Throwable cause) {
+            if (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof RuntimeException re) {
+                return re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            return new CompletionException(cause);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.opencql.cql.query;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import io.opencql.grafana.data.Field;
+import io.opencql.grafana.data.FieldConfig;
+import io.opencql.grafana.data.FieldType;
+import io.opencql.grafana.data.FillMode;
+import io.opencql.grafana.data.Frame;
+import io.opencql.grafana.data.FrameMeta;
+import io.opencql.grafana.data.LongToWide;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The two result shapes.
+ *
+ * <ul>
+ *   <li><b>table</b>: one frame, the columns as returned, {@code preferredVisualisationType: table}.</li>
+ *   <li><b>time_series</b>: the rows are read as a long frame of the time column (query option
+ *       {@code timeColumn}, else the first timestamp/date column), the numeric columns (values) and the
+ *       text-like and boolean columns (labels); rows with a null time are left out; other columns (JSON,
+ *       further times) are not read. The long frame is converted to one wide frame: sorted time, one float64
+ *       field per value column and label set, the labels on the value fields, the fill mode for missing
+ *       cells and {@code meta.type} {@code timeseries-wide}: what Grafana alerting and server-side
+ *       expressions accept. The alias template gives each value field its display name.</li>
+ * </ul>
+ */
+final class ResultShapes {
+
+    private ResultShapes() {
+    }
+
+    // ---- table
+
+    static Frame table(ResultReader.Result r, String refId, FrameMeta meta) {
+        Frame f = r.frame();
+        f.setRefId(refId);
+        f.setMeta(meta.withPreferredVisualisation("table"));
+        return f;
+    }
+
+    // ---- time series
+
+    /** Which columns a time series reads: time first, then values and labels in result order. */
+    static ResultReader.Plan timeSeriesPlan(ColumnDefinitions defs, String timeColumn) {
+        int time = -1;
+        if (timeColumn != null) {
+            for (int i = 0; i < defs.size() && time < 0; i++) {
+                if (name(defs, i).equals(timeColumn)) {
+                    time = i;
+                }
+            }
+            for (int i = 0; i < defs.size() && time < 0; i++) {
+                if (name(defs, i).equalsIgnoreCase(timeColumn)) {
+                    time = i;
+                }
+            }
+            if (time < 0) {
+                throw QueryException.badRequest("query option timeColumn: the result has no column '" + timeColumn + "' (columns: "
+                        + describe(defs) + ")");
+            }
+            if (CqlTypes.fieldType(defs.get(time).getType()) != FieldType.TIME) {
+                throw QueryException.badRequest("query option timeColumn: column '" + name(defs, time) + "' is a "
+                        + defs.get(time).getType().asCql(false, true) + "; format time_series needs a timestamp or date column"
+                        + " (a timeuuid converts with toTimestamp(" + name(defs, time) + "))");
+            }
+        } else {
+            for (int i = 0; i < defs.size() && time < 0; i++) {
+                if (CqlTypes.fieldType(defs.get(i).getType()) == FieldType.TIME) {
+                    time = i;
+                }
+            }
+            if (time < 0) {
+                throw QueryException.badRequest("format time_series needs a timestamp or date column, and the result has none (columns: "
+                        + describe(defs) + "); select one (toTimestamp() converts a timeuuid) or use format table");
+            }
+        }
+        List<Integer> cols = new ArrayList<>();
+        cols.add(time);
+        int values = 0;
+        for (int i = 0; i < defs.size(); i++) {
+            if (i == time) {
+                continue;
+            }
+            FieldType t = CqlTypes.fieldType(defs.get(i).getType());
+            if (t.isNumeric()) {
+                values++;
+                cols.add(i);
+            } else if (t == FieldType.STRING || t == FieldType.BOOL) {
+                cols.add(i);
+            }
+        }
+        if (values == 0) {
+            throw QueryException.badRequest("format time_series needs a numeric value column, and the result has none (columns: "
+                    + describe(defs) + ")");
+        }
+        return new ResultReader.Plan(cols.stream().mapToInt(Integer::intValue).toArray(), time);
+    }
+
+    static Frame timeSeries(ResultReader.Result r, QueryModel model, String refId, FrameMeta meta) {
+        Frame longFrame = r.frame();
+        Frame wide;
+        try {
+            wide = r.rows() == 0 ? emptyWide(longFrame) : LongToWide.convert(longFrame, fillMode(model));
+        } finally {
+            longFrame.close();
+        }
+        wide.setRefId(refId);
+        wide.setMeta(meta.withType(FrameMeta.TIMESERIES_WIDE, 0, 1));
+        if (model.alias() != null) {
+            for (Field f : wide.fields()) {
+                if (f.type() != FieldType.TIME) {
+                    FieldConfig c = f.config() == null ? FieldConfig.EMPTY : f.config();
+                    f.setConfig(c.withDisplayNameFromDS(alias(model.alias(), f.name(), f.labels())));
+                }
+            }
+        }
+        return wide;
+    }
+
+    /** No rows: the time field and one float64 field per value column, typed, empty, no labels. */
+    private static Frame emptyWide(Frame longFrame) {
+        Frame wide = new Frame(longFrame.name());
+        try {
+            for (Field f : longFrame.fields()) {
+                if (f == longFrame.field(0)) {
+                    wide.addField(f.name(), FieldType.TIME, false);
+                } else if (f.type().isNumeric()) {
+                    wide.addField(f.name(), FieldType.FLOAT64, true);
+                }
+            }
+        } catch (RuntimeException e) {
+            wide.close();
+            throw e;
+        }
+        return wide;
+    }
+
+    static FillMode fillMode(QueryModel m) {
+        return switch (m.fill()) {
+            case NONE -> FillMode.NONE;
+            case NULL -> FillMode.NULL;
+            case PREVIOUS -> FillMode.PREVIOUS;
+            case VALUE -> FillMode.value(m.fillValue());
+        };
+    }
+
+    /**
+     * Renders a display-name template: {@code {{column}}} is the value column's name, {@code {{name}}} the value
+     * of label {@code name} (empty when the series has no such label, as in Prometheus legends).
+     */
+    static String alias(String template, String column, Map<String, String> labels) {
+        StringBuilder out = new StringBuilder(template.length() + 16);
+        int i = 0;
+        while (i < template.length()) {
+            int open = template.indexOf("{{", i);
+            int close = open < 0 ? -1 : template.indexOf("}}", open + 2);
+            if (close < 0) {
+                out.append(template, i, template.length());
+                break;
+            }
+            out.append(template, i, open);
+            String key = template.substring(open + 2, close).trim();
+            out.append(key.equals("column") ? column : labels.getOrDefault(key, ""));
+            i = close + 2;
+        }
+        return out.toString();
+    }
+
+    private static String name(ColumnDefinitions defs, int i) {
+        return defs.get(i).getName().asInternal();
+    }
+
+    private static String describe(ColumnDefinitions defs) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < defs.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(name(defs, i)).append(' ').append(defs.get(i).getType().asCql(false, true));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,182 @@
+package io.opencql.cql.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.opencql.cql.CqlInstance;
+import io.opencql.cql.CqlSettings;
+import io.opencql.cql.InvalidSettingsException;
+import io.opencql.grafana.backend.DataResponse;
+import io.opencql.grafana.data.Field;
+import io.opencql.grafana.data.Frame;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The read-only guard, and every kind of failure: its status, error source and the node's message. */
+class GuardAndErrorsIT {
+
+    @BeforeAll
+    static void data() {
+        CqlSession s = TestNode.session();
+        s.execute("DROP TABLE IF EXISTS guarded");
+        s.execute("CREATE TABLE guarded (k int PRIMARY KEY, v text)");
+        s.execute("INSERT INTO guarded (k, v) VALUES (1, 'one')");
+    }
+
+    static DataResponse run(CqlInstance instance, String cql) {
+        return TestNode.run(instance, TestNode.query("A", TestNode.model(cql, null), 0, 1));
+    }
+
+    static DataResponse run(String cql) {
+        return run(TestNode.instance(TestNode.settings()), cql);
+    }
+
+    static void assertError(int status, String source, String message, DataResponse r) {
+        assertEquals(status, r.status(), r.error());
+        assertEquals(source, r.errorSource().wire());
+        assertEquals(message, r.error());
+    }
+
+    static long count() {
+        return TestNode.session().execute("SELECT count(*) FROM guarded").one().getLong(0);
+    }
+
+    @Test
+    void readOnlyRefusesWritesBeforeTheyReachTheNode() {
+        DataResponse r = run("INSERT INTO guarded (k, v) VALUES (2, 'two')");
+        assertError(400, "downstream",
+                "INSERT refused: the data source is read-only (setting readOnly); only SELECT, DESCRIBE and LIST statements run", r);
+        assertEquals(1, count());
+        r = run("/* harmless? */ DROP TABLE guarded");
+        assertError(400, "downstream",
+                "DROP refused: the data source is read-only (setting readOnly); only SELECT, DESCRIBE and LIST statements run", r);
+        assertError(400, "downstream", "more than one statement refused: a query runs one CQL statement (found ';' at offset 21 followed by more text)",
+                run("SELECT * FROM guarded; DELETE FROM guarded WHERE k = 1"));
+        assertEquals(1, count());
+    }
+
+    @Test
+    void writesRunWhenNotReadOnly() {
+        CqlSettings rw = TestNode.settings(false, 5000, 1000, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        DataResponse r = run(TestNode.instance(rw), "INSERT INTO guarded (k, v) VALUES (3, 'three')");
+        assertEquals(200, r.status(), r.error());
+        assertEquals(0, r.frames().get(0).fields().size());
+        assertEquals("three", TestNode.session().execute("SELECT v FROM guarded WHERE k = 3").one().getString(0));
+        TestNode.session().execute("DELETE FROM guarded WHERE k = 3");
+    }
+
+    @Test
+    void describeAndListAreReads() {
+        DataResponse r = run("DESCRIBE TABLE guarded");
+        assertEquals(200, r.status(), r.error());
+        try (Frame f = r.frames().get(0)) {
+            assertEquals(List.of("keyspace_name", "type", "name", "create_statement"), f.fields().stream().map(Field::name).toList());
+            assertEquals("guarded", f.field(2).getString(0));
+            assertTrue(f.field(3).getString(0).startsWith("CREATE TABLE query_it.guarded ("), f.field(3).getString(0));
+        }
+        r = run("LIST ROLES");
+        assertEquals(200, r.status(), r.error());
+        try (Frame f = r.frames().get(0)) {
+            assertEquals("role", f.field(0).name());
+            assertTrue(f.rowCount() >= 1);
+        }
+    }
+
+    @Test
+    void useIsRefused() {
+        assertError(400, "downstream", "USE refused: it would switch the keyspace of the session every query of this data source shares;"
+                + " qualify table names (keyspace.table) or set the data source's keyspace (setting keyspace)", run("USE system"));
+    }
+
+    @Test
+    void syntaxErrorIsA400WithTheNodesMessage() {
+        DataResponse r = run("SELECT * FRM guarded");
+        assertError(400, "downstream", "line 1:9 mismatched input 'FRM' expecting K_FROM (SELECT * [FRM]...)", r);
+        assertEquals("SELECT * FRM guarded", r.frames().get(0).meta().executedQueryString());
+    }
+
+    @Test
+    void unknownTableIsA400() {
+        assertError(400, "downstream", "table nope does not exist", run("SELECT * FROM nope"));
+        assertError(400, "downstream", "Undefined column name nope in table query_it.guarded", run("SELECT nope FROM guarded"));
+    }
+
+    @Test
+    void notAuthorisedIsA403() {
+        CqlSession admin = TestNode.session();
+        admin.execute("DROP ROLE IF EXISTS it_reader");
+        admin.execute("CREATE ROLE it_reader WITH PASSWORD = 'it_reader' AND LOGIN = true");
+        try (CqlSession reader = TestNode.connect(TestNode.KEYSPACE, "it_reader", "it_reader")) {
+            DataResponse r = run(new TestNode.Instance(TestNode.settings(), () -> reader), "SELECT * FROM guarded");
+            assertError(403, "downstream",
+                    "not authorised: User it_reader has no SELECT permission on <table query_it.guarded> or any of its parents", r);
+        } finally {
+            admin.execute("DROP ROLE IF EXISTS it_reader");
+        }
+    }
+
+    @Test
+    void wrongPasswordIsA401() {
+        DataResponse r = run(new TestNode.Instance(TestNode.settings(), () -> TestNode.connect(null, TestNode.USER, "wrong")), "SELECT * FROM guarded");
+        assertError(401, "downstream", "authentication failed: Authentication error on node /" + TestNode.address().getHostString() + ":"
+                + TestNode.address().getPort() + ": server replied with 'Provided username " + TestNode.USER
+                + " and/or password are incorrect' to AuthResponse request", r);
+    }
+
+    @Test
+    void unreachableNodeIsA502() {
+        DataResponse r = run(new TestNode.Instance(TestNode.settings(), () -> CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", 1)).withLocalDatacenter("dc1")
+                .withConfigLoader(TestNode.config(java.time.Duration.ofSeconds(2))).build()), "SELECT * FROM guarded");
+        assertEquals(502, r.status(), r.error());
+        assertEquals("downstream", r.errorSource().wire());
+        assertTrue(r.error().startsWith("no node could run the query: Could not reach any contact point"), r.error());
+    }
+
+    @Test
+    void invalidSettingsAreA400NamingTheKey() {
+        CqlSettings bad = new CqlSettings(List.of(), TestNode.KEYSPACE, TestNode.DC, "SOMETIMES", java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(5), 100, 100, true, CqlSettings.Tls.OFF, null, null);
+        assertError(400, "downstream", "invalid data source settings (consistency): unknown consistency level 'SOMETIMES'",
+                run(TestNode.instance(bad), "SELECT * FROM guarded"));
+        CqlInstance broken = new CqlInstance() {
+            @Override
+            public CqlSettings settings() throws InvalidSettingsException {
+                throw new InvalidSettingsException("port", "port must be between 1 and 65535, got 0");
+            }
+
+            @Override
+            public CqlSession session() throws InvalidSettingsException {
+                throw new InvalidSettingsException("port", "port must be between 1 and 65535, got 0");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        assertError(400, "downstream", "invalid data source settings (port): port must be between 1 and 65535, got 0",
+                run(broken, "SELECT * FROM guarded"));
+    }
+
+    @Test
+    void badQueryModelIsA400NamingTheKey() {
+        DataResponse r = TestNode.run(TestNode.instance(TestNode.settings()), TestNode.query("A", "{\"cql\":\"SELECT 1\",\"rowLimit\":\"x\"}", 0, 1));
+        assertError(400, "downstream", "query key 'rowLimit': expected a whole number, got string \"x\"", r);
+        assertEquals(List.of(), r.frames());
+        r = TestNode.run(TestNode.instance(TestNode.settings()), TestNode.query("A", "{\"cql\":\"\"}", 0, 1));
+        assertError(400, "downstream", "the query has no CQL (key cql)", r);
+    }
+
+    @Test
+    void successHasStatus200AndNoErrorSource() {
+        DataResponse r = run("SELECT k, v FROM guarded WHERE k = 1");
+        assertEquals(200, r.status());
+        assertNull(r.error());
+        assertNull(r.errorSource());
+        r.closeFrames();
+    }
+}

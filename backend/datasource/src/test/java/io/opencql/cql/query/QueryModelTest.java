@@ -1,0 +1,86 @@
+package io.opencql.cql.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.opencql.cql.query.QueryModel.Fill;
+import io.opencql.cql.query.QueryModel.Format;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class QueryModelTest {
+
+    static QueryModel parse(String json) {
+        return QueryModel.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String error(String json) {
+        QueryException e = assertThrows(QueryException.class, () -> parse(json));
+        assertEquals(400, e.status());
+        assertEquals("downstream", e.source().wire());
+        return e.getMessage();
+    }
+
+    @Test
+    void defaults() {
+        assertEquals(new QueryModel("SELECT 1", Format.TABLE, null, null, Fill.NONE, 0, 0, false, 1000),
+                parse("{\"refId\":\"A\",\"cql\":\"SELECT 1\",\"intervalMs\":1000,\"datasource\":{\"uid\":\"x\"}}"));
+    }
+
+    @Test
+    void everyKey() {
+        assertEquals(new QueryModel("SELECT 1", Format.TIME_SERIES, "ts", "{{column}} {{host}}", Fill.VALUE, 2.5, 100, true, 250),
+                parse("{\"cql\":\"SELECT 1\",\"format\":\"time_series\",\"timeColumn\":\" ts \",\"alias\":\"{{column}} {{host}}\","
+                        + "\"fill\":\"value\",\"fillValue\":2.5,\"rowLimit\":100,\"stream\":true,\"streamIntervalMs\":250}"));
+    }
+
+    @Test
+    void formatAsNumberOrString() {
+        assertEquals(Format.TIME_SERIES, parse("{\"cql\":\"x\",\"format\":0}").format());
+        assertEquals(Format.TABLE, parse("{\"cql\":\"x\",\"format\":1}").format());
+        assertEquals(Format.TABLE, parse("{\"cql\":\"x\",\"format\":\"\"}").format());
+        assertEquals(Format.TIME_SERIES, parse("{\"cql\":\"x\",\"format\":\"TimeSeries\"}").format());
+        assertEquals("query key 'format': 2 is not supported; use \"table\" (1) or \"time_series\" (0)", error("{\"cql\":\"x\",\"format\":2}"));
+        assertEquals("query key 'format': \"logs\" is not supported; use \"table\" or \"time_series\"", error("{\"cql\":\"x\",\"format\":\"logs\"}"));
+        assertEquals("query key 'format': expected \"table\" or \"time_series\", got boolean true", error("{\"cql\":\"x\",\"format\":true}"));
+    }
+
+    @Test
+    void fillModes() {
+        assertEquals(Fill.NULL, parse("{\"cql\":\"x\",\"fill\":\"null\"}").fill());
+        assertEquals(Fill.PREVIOUS, parse("{\"cql\":\"x\",\"fill\":\"Previous\"}").fill());
+        assertEquals(Fill.NONE, parse("{\"cql\":\"x\",\"fill\":\"none\"}").fill());
+        assertEquals("query key 'fill': \"zero\" is not one of none, null, previous, value", error("{\"cql\":\"x\",\"fill\":\"zero\"}"));
+    }
+
+    @Test
+    void missingOrBlankCql() {
+        assertEquals("the query has no CQL (key cql)", error("{}"));
+        assertEquals("the query has no CQL (key cql)", error("{\"cql\":\"  \\n \"}"));
+        assertEquals("the query has no CQL (key cql)", QueryModelTest.errorBytes(new byte[0]));
+    }
+
+    static String errorBytes(byte[] b) {
+        return assertThrows(QueryException.class, () -> QueryModel.parse(b)).getMessage();
+    }
+
+    @Test
+    void wrongTypesNameTheKey() {
+        assertEquals("query key 'cql': expected a string, got number 5", error("{\"cql\":5}"));
+        assertEquals("query key 'rowLimit': expected a whole number, got string \"10\"", error("{\"cql\":\"x\",\"rowLimit\":\"10\"}"));
+        assertEquals("query key 'rowLimit': expected a whole number, got number 1.5", error("{\"cql\":\"x\",\"rowLimit\":1.5}"));
+        assertEquals("query key 'rowLimit': must be at least 1, got 0", error("{\"cql\":\"x\",\"rowLimit\":0}"));
+        assertEquals(10, parse("{\"cql\":\"x\",\"rowLimit\":10.0}").rowLimit());
+        assertEquals("query key 'fillValue': expected a number, got string \"1\"", error("{\"cql\":\"x\",\"fillValue\":\"1\"}"));
+        assertEquals("query key 'stream': expected true or false, got string \"yes\"", error("{\"cql\":\"x\",\"stream\":\"yes\"}"));
+        assertEquals("query key 'timeColumn': expected a string, got array [\"a\"]", error("{\"cql\":\"x\",\"timeColumn\":[\"a\"]}"));
+        assertEquals("query key 'streamIntervalMs': must be at least 250, got 100", error("{\"cql\":\"x\",\"streamIntervalMs\":100}"));
+    }
+
+    @Test
+    void malformedJson() {
+        String msg = error("{\"cql\":");
+        assertEquals(true, msg.startsWith("the query is not valid JSON: "), msg);
+        assertEquals("the query must be a JSON object", error("[1]"));
+    }
+}

@@ -1,0 +1,162 @@
+package io.opencql.cql.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.opencql.cql.CqlSettings;
+import io.opencql.grafana.backend.DataResponse;
+import io.opencql.grafana.backend.PluginContext;
+import io.opencql.grafana.backend.RequestContext;
+import io.opencql.grafana.data.Frame;
+import io.opencql.grafana.data.Notice;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Row limit with its notice, and that the reader stops fetching pages at it; cancellation. */
+class RowLimitIT {
+
+    static final String CQL = "SELECT c, v FROM many WHERE p = 1";
+
+    @BeforeAll
+    static void data() {
+        CqlSession s = TestNode.session();
+        s.execute("DROP TABLE IF EXISTS many");
+        s.execute("CREATE TABLE many (p int, c int, v double, PRIMARY KEY (p, c))");
+        PreparedStatement ins = s.prepare("INSERT INTO many (p, c, v) VALUES (1, ?, ?)");
+        var batch = BatchStatement.builder(BatchType.UNLOGGED);
+        for (int c = 0; c < 250; c++) {
+            batch.addStatement(ins.bind(c, c * 0.5));
+        }
+        s.execute(batch.build());
+    }
+
+    record Run(DataResponse response, long pages) {
+    }
+
+    static Run run(int pageSize, long rowLimit, String extra) {
+        CqlSettings settings = TestNode.settings(true, pageSize, rowLimit, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        TestNode.session();
+        long before = TestNode.REQUESTS.get();
+        DataResponse r = TestNode.run(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, extra), 0, 1));
+        // the driver tells its request tracker after completing the page's future: let the count settle (and
+        // give a page fetched by mistake the time to show up)
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Run(r, TestNode.REQUESTS.get() - before);
+    }
+
+    static void assertRows(Frame f, int n) {
+        assertEquals(n, f.rowCount());
+        for (int i = 0; i < n; i++) {
+            assertEquals((long) i, f.field(0).getObject(i));
+            assertEquals(i * 0.5, f.field(1).getObject(i));
+        }
+    }
+
+    @Test
+    void stopsAtTheLimitWithANoticeAndFetchesNoFurtherPage() {
+        Run run = run(100, 120, null);
+        assertEquals(200, run.response().status(), run.response().error());
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 120);
+            assertEquals(List.of(Notice.warning("Results have been limited to 120 rows because the row limit was reached (setting rowLimit)")),
+                    f.meta().notices());
+        }
+        assertEquals(2, run.pages()); // of the 3 pages the 250 rows take
+    }
+
+    @Test
+    void noNoticeWhenEverythingFits() {
+        Run run = run(100, 250, null);
+        assertEquals(200, run.response().status());
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 250);
+            assertEquals(List.of(), f.meta().notices());
+        }
+        assertEquals(3, run.pages());
+    }
+
+    @Test
+    void theQuerysOwnLimitLowersIt() {
+        Run run = run(100, 120, "\"rowLimit\":50");
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 50);
+            assertEquals(List.of(Notice.warning("Results have been limited to 50 rows because the row limit was reached (query option rowLimit)")),
+                    f.meta().notices());
+        }
+        assertEquals(1, run.pages());
+
+        run = run(100, 120, "\"rowLimit\":500"); // cannot raise the data source's
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 120);
+        }
+    }
+
+    @Test
+    void limitAtAPageBoundary() {
+        Run run = run(100, 100, null);
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 100);
+            assertEquals(1, f.meta().notices().size());
+        }
+        assertEquals(1, run.pages());
+    }
+
+    @Test
+    void cancelledQueryIsA499() {
+        CqlSettings settings = TestNode.settings(true, 10, 1000, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        DataResponse pre = new QueryEngine().execute(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
+                PluginContext.forDataSource(null), new RequestContext() {
+                    @Override
+                    public boolean isCancelled() {
+                        return true;
+                    }
+
+                    @Override
+                    public void onCancel(Runnable listener) {
+                        listener.run();
+                    }
+                });
+        assertEquals(499, pre.status());
+        assertEquals("downstream", pre.errorSource().wire());
+        assertEquals("query cancelled", pre.error());
+
+        // cancelled once the query is under way: the page in flight is aborted
+        DataResponse during = new QueryEngine().execute(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
+                PluginContext.forDataSource(null), new RequestContext() {
+                    @Override
+                    public boolean isCancelled() {
+                        return false;
+                    }
+
+                    @Override
+                    public void onCancel(Runnable listener) {
+                        listener.run();
+                    }
+                });
+        assertEquals(499, during.status());
+        assertEquals("downstream", during.errorSource().wire());
+        assertEquals("query cancelled", during.error());
+        assertEquals(CQL, during.frames().get(0).meta().executedQueryString());
+        assertEquals(0, during.frames().get(0).fields().size());
+    }
+
+    @Test
+    void timeoutIsA504() {
+        CqlSettings settings = TestNode.settings(true, 1, 1000, Duration.ofMillis(1));
+        DataResponse r = TestNode.run(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1));
+        assertEquals(504, r.status());
+        assertEquals("downstream", r.errorSource().wire());
+        assertEquals(true, r.error().startsWith("query timed out after 1 ms (setting queryTimeoutSeconds): "), r.error());
+        assertNull(null);
+    }
+}

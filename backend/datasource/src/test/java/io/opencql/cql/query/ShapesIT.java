@@ -1,0 +1,185 @@
+package io.opencql.cql.query;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.opencql.grafana.backend.DataResponse;
+import io.opencql.grafana.data.ArrowFrameWriter;
+import io.opencql.grafana.data.Field;
+import io.opencql.grafana.data.FieldType;
+import io.opencql.grafana.data.Frame;
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.SeekableReadChannel;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Table and time-series shapes from a real result: labels, float64 values, sorted time, fill, alias. */
+class ShapesIT {
+
+    static final long T1 = Instant.parse("2024-06-01T00:00:00Z").toEpochMilli();
+    static final long T2 = T1 + 60_000, T3 = T1 + 120_000;
+    static final String CQL = "SELECT ts, host, cpu, mem FROM metrics WHERE host IN ('a', 'b')";
+
+    @BeforeAll
+    static void data() {
+        CqlSession s = TestNode.session();
+        s.execute("DROP TABLE IF EXISTS metrics");
+        s.execute("CREATE TABLE metrics (host text, ts timestamp, cpu double, mem int, PRIMARY KEY (host, ts))");
+        s.execute("INSERT INTO metrics (host, ts, cpu, mem) VALUES ('a', " + T1 + ", 1.5, 10)");
+        s.execute("INSERT INTO metrics (host, ts, cpu, mem) VALUES ('a', " + T2 + ", 2.5, 20)");
+        s.execute("INSERT INTO metrics (host, ts, cpu) VALUES ('a', " + T3 + ", 3.5)");
+        s.execute("INSERT INTO metrics (host, ts, cpu, mem) VALUES ('b', " + T1 + ", 10, 100)");
+        s.execute("INSERT INTO metrics (host, ts, cpu, mem) VALUES ('b', " + T3 + ", 30, 300)");
+    }
+
+    static DataResponse run(String cql, String extra) {
+        return TestNode.run(TestNode.instance(TestNode.settings()), TestNode.query("B", TestNode.model(cql, extra), T1, T3));
+    }
+
+    static Frame ok(String cql, String extra) {
+        DataResponse r = run(cql, extra);
+        assertEquals(200, r.status(), r.error());
+        assertNull(r.error());
+        assertEquals(1, r.frames().size());
+        return r.frames().get(0);
+    }
+
+    static List<Object> values(Field f) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < f.size(); i++) {
+            out.add(f.getObject(i));
+        }
+        return out;
+    }
+
+    static String describe(Field f) {
+        return f.name() + f.labels();
+    }
+
+    @Test
+    void tableKeepsColumnsAsReturned() {
+        try (Frame f = ok(CQL, "\"format\":\"table\"")) {
+            assertEquals("B", f.name());
+            assertEquals("B", f.refId());
+            assertEquals("table", f.meta().preferredVisualisationType());
+            assertEquals(List.of(FieldType.TIME, FieldType.STRING, FieldType.FLOAT64, FieldType.INT32), f.fields().stream().map(Field::type).toList());
+            assertEquals(5, f.rowCount());
+            assertEquals(Arrays.asList("a", "a", "a", "b", "b"), values(f.field(1)));
+            assertEquals(Arrays.asList(10L, 20L, null, 100L, 300L), values(f.field(3)));
+        }
+    }
+
+    @Test
+    void timeSeriesIsWideWithLabelsAndFloat64() {
+        try (Frame f = ok(CQL, "\"format\":\"time_series\",\"fill\":\"null\"")) {
+            assertEquals("B", f.refId());
+            assertEquals("timeseries-wide", f.meta().type());
+            assertArrayEquals(new int[] {0, 1}, f.meta().typeVersion());
+            assertEquals(CQL, f.meta().executedQueryString());
+            assertEquals(List.of("ts{}", "cpu{host=a}", "cpu{host=b}", "mem{host=a}", "mem{host=b}"), f.fields().stream().map(ShapesIT::describe).toList());
+            assertEquals(FieldType.TIME, f.field(0).type());
+            for (int i = 1; i < 5; i++) {
+                assertEquals(FieldType.FLOAT64, f.field(i).type());
+            }
+            assertEquals(List.of(T1 * 1_000_000L, T2 * 1_000_000L, T3 * 1_000_000L), values(f.field(0)));
+            assertEquals(Arrays.asList(1.5, 2.5, 3.5), values(f.field(1)));
+            assertEquals(Arrays.asList(10.0, null, 30.0), values(f.field(2)));
+            assertEquals(Arrays.asList(10.0, 20.0, null), values(f.field(3)));
+            assertEquals(Arrays.asList(100.0, null, 300.0), values(f.field(4)));
+            assertNull(f.field(1).config()); // no alias: Grafana names the series itself
+        }
+    }
+
+    @Test
+    void fillValueAndPrevious() {
+        try (Frame f = ok(CQL, "\"format\":\"time_series\",\"fill\":\"value\",\"fillValue\":-1")) {
+            assertEquals(Arrays.asList(10.0, -1.0, 30.0), values(f.field(2)));
+            assertEquals(Arrays.asList(100.0, -1.0, 300.0), values(f.field(4)));
+        }
+        try (Frame f = ok(CQL, "\"format\":\"time_series\",\"fill\":\"previous\"")) {
+            assertEquals(Arrays.asList(10.0, 10.0, 30.0), values(f.field(2)));
+            assertEquals(Arrays.asList(100.0, 100.0, 300.0), values(f.field(4)));
+        }
+    }
+
+    @Test
+    void aliasSetsDisplayNamesAndLabelsSurviveTheArrowEncoding() throws Exception {
+        try (Frame f = ok(CQL, "\"format\":0,\"alias\":\"{{column}} on {{host}}\"")) {
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i < f.fields().size(); i++) {
+                names.add(f.field(i).config().displayNameFromDS());
+            }
+            assertEquals(List.of("cpu on a", "cpu on b", "mem on a", "mem on b"), names);
+
+            byte[] arrow = ArrowFrameWriter.write(f);
+            try (RootAllocator alloc = new RootAllocator();
+                 ArrowFileReader reader = new ArrowFileReader(new SeekableReadChannel(new ByteArrayReadableSeekableByteChannel(arrow)), alloc)) {
+                Schema schema = reader.getVectorSchemaRoot().getSchema();
+                assertEquals("B", schema.getCustomMetadata().get("refId"));
+                Map<String, String> meta = schema.getFields().get(2).getMetadata();
+                assertEquals("{\"host\":\"b\"}", meta.get("labels"));
+                assertEquals("{\"displayNameFromDS\":\"cpu on b\"}", meta.get("config"));
+                assertEquals(null, schema.getFields().get(0).getMetadata().get("labels"));
+                reader.loadNextBatch();
+                assertEquals(3, reader.getVectorSchemaRoot().getRowCount());
+            }
+        }
+    }
+
+    @Test
+    void timeColumnPicksTheTimeIndex() {
+        try (Frame f = ok("SELECT cpu, toDate(ts) AS day, ts FROM metrics WHERE host = 'a'", "\"format\":\"time_series\",\"timeColumn\":\"ts\"")) {
+            assertEquals(List.of("ts", "cpu"), f.fields().stream().map(Field::name).toList());
+            assertEquals(List.of(T1 * 1_000_000L, T2 * 1_000_000L, T3 * 1_000_000L), values(f.field(0)));
+        }
+        // without timeColumn the first timestamp/date column is the index: the date, so the three rows merge into one time
+        try (Frame f = ok("SELECT cpu, toDate(ts) AS day, ts FROM metrics WHERE host = 'a'", "\"format\":\"time_series\"")) {
+            assertEquals("day", f.field(0).name());
+            assertEquals(List.of(T1 * 1_000_000L), values(f.field(0)));
+        }
+    }
+
+    @Test
+    void zeroRowsIsATypedFrameAndNoError() {
+        try (Frame f = ok("SELECT ts, host, cpu, mem FROM metrics WHERE host = 'nobody'", "\"format\":\"time_series\"")) {
+            assertEquals(List.of("ts", "cpu", "mem"), f.fields().stream().map(Field::name).toList());
+            assertEquals(List.of(FieldType.TIME, FieldType.FLOAT64, FieldType.FLOAT64), f.fields().stream().map(Field::type).toList());
+            assertEquals(0, f.rowCount());
+            assertEquals("timeseries-wide", f.meta().type());
+        }
+    }
+
+    @Test
+    void timeSeriesWithoutATimeOrValueColumnIsA400() {
+        DataResponse r = run("SELECT host, cpu FROM metrics WHERE host = 'a'", "\"format\":\"time_series\"");
+        assertEquals(400, r.status());
+        assertEquals("downstream", r.errorSource().wire());
+        assertEquals("format time_series needs a timestamp or date column, and the result has none (columns: host text, cpu double);"
+                + " select one (toTimestamp() converts a timeuuid) or use format table", r.error());
+        assertEquals("SELECT host, cpu FROM metrics WHERE host = 'a'", r.frames().get(0).meta().executedQueryString());
+
+        r = run("SELECT ts, host FROM metrics WHERE host = 'a'", "\"format\":\"time_series\"");
+        assertEquals(400, r.status());
+        assertEquals("format time_series needs a numeric value column, and the result has none (columns: ts timestamp, host text)", r.error());
+
+        r = run(CQL, "\"format\":\"time_series\",\"timeColumn\":\"cpu\"");
+        assertEquals(400, r.status());
+        assertEquals("query option timeColumn: column 'cpu' is a double; format time_series needs a timestamp or date column"
+                + " (a timeuuid converts with toTimestamp(cpu))", r.error());
+
+        r = run(CQL, "\"format\":\"time_series\",\"timeColumn\":\"when\"");
+        assertEquals(400, r.status());
+        assertEquals("query option timeColumn: the result has no column 'when' (columns: ts timestamp, host text, cpu double, mem int)", r.error());
+    }
+}

@@ -1,0 +1,166 @@
+package io.opencql.cql.query;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.session.Request;
+import com.datastax.oss.driver.api.core.tracker.RequestTracker;
+import io.opencql.cql.CqlInstance;
+import io.opencql.cql.CqlSettings;
+import io.opencql.grafana.backend.DataQuery;
+import io.opencql.grafana.backend.DataResponse;
+import io.opencql.grafana.backend.PluginContext;
+import io.opencql.grafana.backend.RequestContext;
+import io.opencql.grafana.backend.TimeRange;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The real node the ITs (and the benchmark) run against: {@code CQL_TEST_HOST} (system property or
+ * environment, default {@code 127.0.0.1:19042}), user {@code CQL_TEST_USER}/{@code CQL_TEST_PASSWORD}
+ * (default cassandra/cassandra), DC {@code CQL_TEST_DC} (default datacenter1). No node there: the ITs fail,
+ * saying how to start one; they never skip.
+ */
+final class TestNode {
+
+    static final String KEYSPACE = "query_it";
+    static final String HOST = setting("CQL_TEST_HOST", "127.0.0.1:19042");
+    static final String USER = setting("CQL_TEST_USER", "cassandra");
+    static final String PASSWORD = setting("CQL_TEST_PASSWORD", "cassandra");
+    static final String DC = setting("CQL_TEST_DC", "datacenter1");
+
+    /** Requests (pages) the shared session completed: lets a test see how many pages a query fetched. */
+    static final AtomicLong REQUESTS = new AtomicLong();
+
+    private static CqlSession session;
+
+    private TestNode() {
+    }
+
+    static String setting(String name, String dflt) {
+        String v = System.getProperty(name);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(name);
+        }
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
+    static InetSocketAddress address() {
+        int colon = HOST.lastIndexOf(':');
+        return colon < 0 ? new InetSocketAddress(HOST, 9042)
+                : new InetSocketAddress(HOST.substring(0, colon), Integer.parseInt(HOST.substring(colon + 1)));
+    }
+
+    static DriverConfigLoader config(Duration requestTimeout) {
+        return DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
+                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+                .build();
+    }
+
+    /** A new session (the caller closes it). */
+    static CqlSession connect(String keyspace, String user, String password) {
+        var b = CqlSession.builder()
+                .addContactPoint(address())
+                .withLocalDatacenter(DC)
+                .withAuthCredentials(user, password)
+                .withConfigLoader(config(Duration.ofSeconds(20)));
+        if (keyspace != null) {
+            b.withKeyspace(keyspace);
+        }
+        return b.build();
+    }
+
+    /** The shared session with {@link #KEYSPACE} as its keyspace, created on first use. */
+    static synchronized CqlSession session() {
+        if (session == null) {
+            try (CqlSession admin = connect(null, USER, PASSWORD)) {
+                admin.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
+                        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+            } catch (RuntimeException e) {
+                throw new AssertionError("no CQL node reachable at " + HOST + " as " + USER + " (set CQL_TEST_HOST, or start one with"
+                        + " `bash tools/cassandra-node.sh start`): " + e, e);
+            }
+            session = CqlSession.builder()
+                    .addContactPoint(address())
+                    .withLocalDatacenter(DC)
+                    .withAuthCredentials(USER, PASSWORD)
+                    .withKeyspace(KEYSPACE)
+                    .withConfigLoader(config(Duration.ofSeconds(20)))
+                    .addRequestTracker(new RequestTracker() {
+                        @Override
+                        public void onSuccess(Request request, long latencyNanos, DriverExecutionProfile profile, Node node, String prefix) {
+                            REQUESTS.incrementAndGet();
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    })
+                    .build();
+            CqlSession s = session;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+        }
+        return session;
+    }
+
+    static CqlSettings settings(boolean readOnly, int pageSize, long rowLimit, Duration queryTimeout) {
+        return new CqlSettings(List.of(new CqlSettings.ContactPoint(address().getHostString(), address().getPort())), KEYSPACE, DC,
+                "LOCAL_ONE", Duration.ofSeconds(5), queryTimeout, pageSize, rowLimit, readOnly, CqlSettings.Tls.OFF, USER, PASSWORD);
+    }
+
+    static CqlSettings settings() {
+        return settings(true, CqlSettings.DEFAULT_PAGE_SIZE, CqlSettings.DEFAULT_ROW_LIMIT, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+    }
+
+    /** A data source instance over {@code sessions}, as the connection side would hand it to the engine. */
+    record Instance(CqlSettings settings, Supplier<CqlSession> sessions) implements CqlInstance {
+        @Override
+        public CqlSession session() {
+            return sessions.get();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static CqlInstance instance(CqlSettings settings) {
+        return new Instance(settings, TestNode::session);
+    }
+
+    static DataQuery query(String refId, String json, long fromMs, long toMs) {
+        return new DataQuery(refId, 1000, 30_000, new TimeRange(fromMs, toMs), json.getBytes(StandardCharsets.UTF_8), "");
+    }
+
+    static DataResponse run(CqlInstance instance, DataQuery q) {
+        return new QueryEngine().execute(instance, q, PluginContext.forDataSource(null), RequestContext.NONE);
+    }
+
+    /** The JSON of a query model with {@code cql} and extra raw JSON members (e.g. {@code "format":"time_series"}). */
+    static String model(String cql, String extra) {
+        StringBuilder sb = new StringBuilder("{\"refId\":\"A\",\"cql\":\"");
+        for (char c : cql.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c);
+            }
+        }
+        sb.append('"');
+        if (extra != null && !extra.isEmpty()) {
+            sb.append(',').append(extra);
+        }
+        return sb.append('}').toString();
+    }
+}

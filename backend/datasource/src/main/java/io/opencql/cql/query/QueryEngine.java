@@ -58,9 +58,8 @@ public final class QueryEngine {
             }
             return DataResponse.ok(run(session, settings, model, query, cql, limit, timeout, rc));
         } catch (Throwable t) {
-            if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
-                throw (VirtualMachineError) t;
-            }
+            // even an Error (a stack overflow on absurd input, a frame too large for memory) is this query's
+            // failure only: the other queries of the request still answer
             QueryErrors.Mapped m = QueryErrors.map(t, timeout);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("query {} failed: {} {} {}", query.refId(), m.status(), m.source().wire(), m.message());

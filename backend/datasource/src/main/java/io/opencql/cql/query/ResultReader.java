@@ -88,6 +88,7 @@ final class ResultReader {
                 CompletionStage<AsyncResultSet> next = null;
                 if (page.hasMorePages() && rows + page.remaining() < rowLimit) {
                     next = page.fetchNextPage(); // prefetch: the limit cannot be reached in this page
+                    inFlight.prefetched = next;
                 }
                 for (Row row : page.currentPage()) {
                     if (rows >= rowLimit) {
@@ -116,6 +117,7 @@ final class ResultReader {
                 if (inFlight.cancelled) {
                     throw new CancellationException("query cancelled");
                 }
+                inFlight.prefetched = null;
                 page = inFlight.await(next != null ? next : page.fetchNextPage(), deadline, timeout);
             }
             return new Result(frame, defs, plan, readers, rows, limitReached, dropped);
@@ -140,8 +142,15 @@ final class ResultReader {
             }
         }
 
+        /** A prefetched page not awaited yet: cancelled if the read ends early (error, cancellation). */
+        CompletionStage<AsyncResultSet> prefetched;
+
         void done() {
             current = null;
+            if (prefetched != null) {
+                prefetched.toCompletableFuture().cancel(true);
+                prefetched = null;
+            }
         }
 
         AsyncResultSet await(CompletionStage<AsyncResultSet> stage, long deadline, Duration timeout) {

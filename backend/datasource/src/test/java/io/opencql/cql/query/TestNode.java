@@ -108,7 +108,13 @@ final class TestNode {
                     })
                     .build();
             CqlSession s = session;
-            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    s.closeAsync().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // exiting anyway
+                }
+            }));
         }
         return session;
     }

@@ -22,17 +22,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The real node the ITs (and the benchmark) run against: {@code CQL_TEST_HOST} (system property or
- * environment, default {@code 127.0.0.1:19042}), user {@code CQL_TEST_USER}/{@code CQL_TEST_PASSWORD}
- * (default cassandra/cassandra), DC {@code CQL_TEST_DC} (default datacenter1). No node there: the ITs fail,
- * saying how to start one; they never skip.
+ * Sessions, settings and instances for the query-side ITs (and the benchmark), on the node
+ * {@link io.opencql.cql.testing.TestNode} resolves (CQL_TEST_HOST, a ScyllaDB container, or 127.0.0.1:19042);
+ * DC {@code CQL_TEST_DC} (default datacenter1). No node there: the ITs fail, saying how to start one.
  */
 final class TestNode {
 
     static final String KEYSPACE = "query_it";
-    static final String HOST = setting("CQL_TEST_HOST", "127.0.0.1:19042");
-    static final String USER = setting("CQL_TEST_USER", "cassandra");
-    static final String PASSWORD = setting("CQL_TEST_PASSWORD", "cassandra");
+    /** Where the node is: resolved once for all ITs by {@link io.opencql.cql.testing.TestNode}. */
+    private static final io.opencql.cql.testing.TestNode NODE = io.opencql.cql.testing.TestNode.get();
+    static final String HOST = NODE.contactPoint();
+    static final String USER = NODE.username();
+    static final String PASSWORD = NODE.password();
     static final String DC = setting("CQL_TEST_DC", "datacenter1");
 
     /** Requests (pages) the shared session completed: lets a test see how many pages a query fetched. */

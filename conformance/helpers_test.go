@@ -94,6 +94,9 @@ type query struct {
 	QueryType string
 	JSON      string
 	From, To  time.Time
+	// MaxDataPoints and IntervalMS as Grafana computes them for a panel; zero means 1000 and 1000 ms.
+	MaxDataPoints int64
+	IntervalMS    int64
 }
 
 // selftestQuery is the protocol self-test query of the README's query model.
@@ -120,12 +123,19 @@ func (q query) proto() *pluginv2.DataQuery {
 	if from.IsZero() {
 		from = to.Add(-time.Hour)
 	}
+	maxDataPoints, intervalMS := q.MaxDataPoints, q.IntervalMS
+	if maxDataPoints == 0 {
+		maxDataPoints = 1000
+	}
+	if intervalMS == 0 {
+		intervalMS = 1000
+	}
 	return &pluginv2.DataQuery{
 		RefId:         q.RefID,
 		QueryType:     q.QueryType,
 		Json:          []byte(q.JSON),
-		MaxDataPoints: 1000,
-		IntervalMS:    1000,
+		MaxDataPoints: maxDataPoints,
+		IntervalMS:    intervalMS,
 		TimeRange:     &pluginv2.TimeRange{FromEpochMS: from.UnixMilli(), ToEpochMS: to.UnixMilli()},
 	}
 }

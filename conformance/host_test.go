@@ -97,6 +97,12 @@ func startPlugin(extraEnv ...string) (*pluginHost, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("packaged plugin not found (set PLUGIN_DIST to the dist/ folder): %w", err)
 	}
+	return startPluginAt(path, extraEnv...)
+}
+
+// startPluginAt launches the launcher at path (absolute, as Grafana execs it) like startPlugin does, e.g. one
+// unzipped from the distribution archive.
+func startPluginAt(path string, extraEnv ...string) (*pluginHost, error) {
 	cmd := exec.Command(path)
 	cmd.Env = append(grafanaEnv(), extraEnv...)
 	rec := &lineRecorder{}

@@ -34,6 +34,12 @@ public final class GrafanaLogConfigurator extends ContextAwareBase implements Co
         for (String noisy : new String[] {"io.grpc", "io.netty", "org.apache.arrow", "com.datastax.oss.driver.internal"}) {
             context.getLogger(noisy).setLevel(Level.WARN);
         }
+        // netty reports a listener it could not run on an event loop that is shutting down at ERROR; at plugin
+        // shutdown (sessions closing) that is expected and would read as a fault in Grafana's log
+        for (String shutdownNoise : new String[] {"io.netty.util.concurrent.DefaultPromise.rejectedExecution",
+                "io.grpc.netty.shaded.io.netty.util.concurrent.DefaultPromise.rejectedExecution"}) {
+            context.getLogger(shutdownNoise).setLevel(Level.OFF);
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

@@ -61,13 +61,18 @@ func checkAlertReady(t *testing.T, f *data.Frame) map[string]*data.Field {
 		if fl.Type() != data.FieldTypeFloat64 && fl.Type() != data.FieldTypeNullableFloat64 {
 			t.Errorf("value field %s%v is %s, want float64", fl.Name, fl.Labels, fl.Type().ItemTypeString())
 		}
-		key := fl.Name + fl.Labels.String()
+		key := seriesKey(fl.Name, fl.Labels)
 		if _, dup := series[key]; dup {
 			t.Errorf("two value fields %s: label sets must be unique", key)
 		}
 		series[key] = fl
 	}
 	return series
+}
+
+// seriesKey names a value field as Prometheus would: column{label=value, …}.
+func seriesKey(name string, labels data.Labels) string {
+	return name + "{" + labels.String() + "}"
 }
 
 // floatAt is a value field's cell as *float64 (nil for null).
@@ -115,12 +120,13 @@ func TestCQLTimeSeriesWide(t *testing.T) {
 			seen[r.ts] = true
 			times = append(times, r.ts)
 		}
-		labels := data.Labels{"sensor": r.sensor, "site": r.site}.String()
+		labels := data.Labels{"sensor": r.sensor, "site": r.site}
 		for col, v := range map[string]float64{"value": r.value, "load": float64(r.load)} {
-			if cells[col+labels] == nil {
-				cells[col+labels] = map[time.Time]float64{}
+			key := seriesKey(col, labels)
+			if cells[key] == nil {
+				cells[key] = map[time.Time]float64{}
 			}
-			cells[col+labels][r.ts] = v
+			cells[key][r.ts] = v
 		}
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })

@@ -1,0 +1,205 @@
+package conformance
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// The distribution archive with its bundled Java runtime, installed the way README "Install the package"
+// says: unzip into Grafana's plugin folder, nothing else. Grafana then starts the launcher with no PATH and no
+// JAVA_HOME, so the bundled runtime must be the one that runs.
+
+// jreZip finds backend/plugin/target/opencql-cql-datasource-*-jre.zip for this machine's OS and architecture.
+func jreZip(t *testing.T) string {
+	t.Helper()
+	pattern := filepath.Join("..", "backend", "plugin", "target", "opencql-cql-datasource-*-jre.zip")
+	matches, _ := filepath.Glob(pattern)
+	if len(matches) == 0 {
+		t.Fatalf("no %s: build the package with its runtime first (mvn -B -pl backend/plugin -am package -Pbundle-jre -DskipTests; "+
+			"tools/test.sh builds it)", pattern)
+	}
+	platform := strings.ToLower(fmt.Sprintf("-%s-%s-jre.zip", runtime.GOOS, runtime.GOARCH))
+	for _, m := range matches {
+		if strings.HasSuffix(strings.ToLower(m), platform) {
+			return m
+		}
+	}
+	if len(matches) == 1 {
+		return matches[0]
+	}
+	t.Fatalf("none of %v is for %s/%s", matches, runtime.GOOS, runtime.GOARCH)
+	return ""
+}
+
+// unzipLikeUnzip extracts the archive into dir as unzip does: directories, files with their mode and
+// modification time, symbolic links; an entry that would land outside dir fails the test.
+func unzipLikeUnzip(t *testing.T, archive, dir string) []*zip.File {
+	t.Helper()
+	r, err := zip.OpenReader(archive)
+	if err != nil {
+		t.Fatalf("%s is not a zip archive: %v", archive, err)
+	}
+	defer r.Close()
+	for _, f := range r.File {
+		target := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if !strings.HasPrefix(target, dir+string(os.PathSeparator)) {
+			t.Fatalf("entry %q would be written outside the plugin folder", f.Name)
+		}
+		mode := f.Mode()
+		switch {
+		case mode.IsDir():
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		case mode&os.ModeSymlink != 0:
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			link, _ := io.ReadAll(rc)
+			rc.Close()
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(string(link), target); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatalf("entry %s: %v", f.Name, err)
+		}
+		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode.Perm())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(out, rc); err != nil {
+			t.Fatalf("entry %s: %v", f.Name, err)
+		}
+		rc.Close()
+		if err := out.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(target, mode.Perm()); err != nil { // not subject to the umask, as unzip
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(target, f.Modified, f.Modified); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r.File
+}
+
+// TestPackageZipInstallsByUnzipping: the -jre.zip holds exactly one folder opencql-cql-datasource/ with
+// plugin.json, module.js, the four launchers (mode 0755), lib/*.jar and jre/bin/java; unzipped, its launcher
+// starts through go-plugin with Grafana's environment (no PATH, no JAVA_HOME), answers the self-test, and the
+// running process is the bundled jre/bin/java inside the unzipped folder.
+func TestPackageZipInstallsByUnzipping(t *testing.T) {
+	archive := jreZip(t)
+	plugins, err := filepath.EvalSymlinks(t.TempDir()) // Grafana's plugin folder; /proc/<pid>/exe is resolved
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	entries := unzipLikeUnzip(t, archive, plugins)
+	t.Logf("unzipped %s (%d entries) in %v", filepath.Base(archive), len(entries), time.Since(t0).Round(time.Millisecond))
+
+	top := map[string]bool{}
+	for _, f := range entries {
+		top[strings.SplitN(f.Name, "/", 2)[0]] = true
+	}
+	if len(top) != 1 || !top[pluginID] {
+		t.Fatalf("top-level entries %v, want exactly one folder %s/", keys(top), pluginID)
+	}
+	dir := filepath.Join(plugins, pluginID)
+
+	var meta struct {
+		ID         string `json:"id"`
+		Type       string `json:"type"`
+		Backend    bool   `json:"backend"`
+		Executable string `json:"executable"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "plugin.json")); err != nil {
+		t.Errorf("plugin.json: %v", err)
+	} else if err := json.Unmarshal(b, &meta); err != nil {
+		t.Errorf("plugin.json is not JSON: %v", err)
+	} else if meta.ID != pluginID || meta.Type != "datasource" || !meta.Backend || meta.Executable != "gpx_cql" {
+		t.Errorf("plugin.json id %q type %q backend %v executable %q, want %s datasource true gpx_cql", meta.ID, meta.Type, meta.Backend, meta.Executable, pluginID)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "module.js")); err != nil || st.Size() == 0 {
+		t.Errorf("module.js missing or empty: %v", err)
+	}
+	for _, osName := range []string{"linux", "darwin"} {
+		for _, arch := range []string{"amd64", "arm64"} {
+			p := filepath.Join(dir, fmt.Sprintf("gpx_cql_%s_%s", osName, arch))
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Errorf("launcher %s missing: %v", filepath.Base(p), err)
+				continue
+			}
+			if st.Mode().Perm() != 0o755 {
+				t.Errorf("launcher %s has mode %v after unzip, want 0755 (Grafana cannot exec it otherwise)", filepath.Base(p), st.Mode().Perm())
+			}
+		}
+	}
+	jars, _ := filepath.Glob(filepath.Join(dir, "lib", "*.jar"))
+	if len(jars) == 0 {
+		t.Errorf("no lib/*.jar")
+	}
+	java := filepath.Join(dir, "jre", "bin", "java")
+	if st, err := os.Stat(java); err != nil || st.Mode().Perm()&0o111 == 0 {
+		t.Fatalf("jre/bin/java missing or not executable: %v", err)
+	}
+
+	launcher := filepath.Join(dir, fmt.Sprintf("gpx_cql_%s_%s", runtime.GOOS, runtime.GOARCH))
+	h, err := startPluginAt(launcher)
+	if err != nil {
+		t.Fatalf("the unzipped plugin did not start with Grafana's environment (no PATH, no JAVA_HOME): %v", err)
+	}
+	defer func() {
+		took := h.kill()
+		t.Logf("stopped in %v", took.Round(time.Millisecond))
+		if t.Failed() {
+			t.Logf("plugin stderr:\n%s", h.stderr.String())
+		}
+	}()
+	t.Logf("handshake and dispense in %v (pid %d)", h.startTook.Round(time.Millisecond), h.cmd.Process.Pid)
+
+	res, raw := h.queryData(t, newSettings(t, nil, nil), selftestQuery("A"))
+	if a := raw.Responses["A"]; a == nil || a.Status != 200 {
+		t.Errorf("self-test: %v, want status 200", a)
+	} else if dr := res.Responses["A"]; dr.Status != backend.StatusOK || len(dr.Frames) != 1 {
+		t.Errorf("self-test: status %d, %d frames", dr.Status, len(dr.Frames))
+	} else {
+		checkSelftestFrame(t, dr.Frames[0], "A")
+	}
+
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", h.cmd.Process.Pid))
+	if err != nil {
+		t.Fatalf("cannot read the plugin process' executable: %v", err)
+	}
+	wantExe, _ := filepath.EvalSymlinks(java)
+	if exe != wantExe {
+		t.Errorf("the plugin process runs %s, want the bundled runtime %s (the launcher must exec it)", exe, wantExe)
+	}
+	for _, line := range h.stderr.Since(0) {
+		if strings.Contains(line, "[cds") || strings.Contains(strings.ToLower(line), "shared archive") {
+			t.Errorf("the class-data-sharing archive does not map after unzip: %s", line)
+		}
+	}
+}

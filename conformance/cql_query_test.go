@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"math"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -340,7 +341,7 @@ func TestCQLRowLimit(t *testing.T) {
 }
 
 // TestCQLReadOnlyGuard: with readOnly (the default) a write is refused as 400 downstream before it reaches the
-// node (the row is not there afterwards); USE and two statements are refused even when writes are allowed.
+// node (the row is not there afterwards) while SELECT, LIST and DESCRIBE run; USE and two statements are refused even when writes are allowed.
 func TestCQLReadOnlyGuard(t *testing.T) {
 	requireITSchema(t)
 	key := time.Now().UnixNano()%1_000_000 + 1_000_000
@@ -350,6 +351,8 @@ func TestCQLReadOnlyGuard(t *testing.T) {
 		cqlQuery("comment", map[string]any{"cql": fmt.Sprintf("/* a comment */ -- and another\n  insert INTO conformance_it.types (k) VALUES (%d)", key)}),
 		cqlQuery("ddl", map[string]any{"cql": "DROP TABLE conformance_it.types"}),
 		cqlQuery("select", map[string]any{"cql": "SELECT k FROM conformance_it.types WHERE k = 1"}),
+		cqlQuery("list", map[string]any{"cql": "LIST ROLES"}),
+		cqlQuery("describe", map[string]any{"cql": "DESCRIBE KEYSPACES"}),
 	)
 	for _, ref := range []string{"insert", "comment", "ddl"} {
 		msg := failedWith(t, raw, ref, 400, backend.ErrorSourceDownstream)
@@ -359,6 +362,11 @@ func TestCQLReadOnlyGuard(t *testing.T) {
 	}
 	if f := okFrame(t, res, raw, "select"); rowCount(t, f) != 1 {
 		t.Errorf("a SELECT next to refused writes: %d rows, want 1", rowCount(t, f))
+	}
+	for _, ref := range []string{"list", "describe"} { // reads the README allows on a read-only data source
+		if f := okFrame(t, res, raw, ref); rowCount(t, f) == 0 {
+			t.Errorf("%s: no rows", ref)
+		}
 	}
 	res, raw = queryData(t, ro, cqlQuery("A", map[string]any{"cql": fmt.Sprintf("SELECT k FROM conformance_it.types WHERE k = %d", key)}))
 	if n := rowCount(t, okFrame(t, res, raw, "A")); n != 0 {
@@ -396,5 +404,139 @@ func TestCQLQueryErrors(t *testing.T) {
 	}
 	if msg := failedWith(t, raw, "key", 400, backend.ErrorSourceDownstream); !strings.Contains(msg, "rowLimit") {
 		t.Errorf("bad query key error %q does not name rowLimit", msg)
+	}
+}
+
+// TestCQLMacrosAll: the other macros of the README's table against a fixed range and interval (12 h), each
+// expanded exactly as documented, in CQL the node runs; more than 1000 buckets is a 400 naming the macro.
+func TestCQLMacrosAll(t *testing.T) {
+	s := requireITSchema(t)
+	from, to := itFrom.UnixMilli(), itTo.UnixMilli()
+	const base = "SELECT ts FROM conformance_it.readings WHERE sensor = 'a' AND day = '2024-05-01' AND "
+	cases := []struct{ refID, macro, expanded string }{
+		{"from-to", "ts >= $__from AND ts <= $__to", fmt.Sprintf("ts >= %d AND ts <= %d", from, to)},
+		{"timeFrom-timeTo", "ts >= $__timeFrom AND ts <= $__timeTo()", fmt.Sprintf("ts >= %d AND ts <= %d", from, to)},
+		{"unixEpoch", "ts >= $__unixEpochFrom() AND ts <= $__unixEpochTo()", fmt.Sprintf("ts >= %d AND ts <= %d", from/1000, to/1000)},
+		{"unixEpochFilter", "$__unixEpochFilter(ts)", fmt.Sprintf("ts >= %d AND ts <= %d", from/1000, to/1000)},
+		{"interval_ms", "$__timeFilter(ts) LIMIT $__interval_ms", fmt.Sprintf("ts >= %d AND ts <= %d LIMIT %d", from, to, 12*3600*1000)},
+	}
+	var qs []query
+	for _, c := range cases {
+		q := cqlQuery(c.refID, map[string]any{"cql": base + c.macro, "format": "table"})
+		q.From, q.To, q.IntervalMS = itFrom, itTo, 12*3600*1000
+		qs = append(qs, q)
+	}
+	// $__interval as Grafana's interval text, which is also a CQL duration: a time-range GROUP BY.
+	iq := cqlQuery("interval", map[string]any{"cql": "SELECT sensor, day, floor(ts, $__interval) AS bucket, max(value) AS mx FROM conformance_it.readings " +
+		"WHERE sensor = 'a' AND day = '2024-05-01' GROUP BY sensor, day, floor(ts, $__interval)", "format": "table"})
+	iq.From, iq.To, iq.IntervalMS = itFrom, itTo, 12*3600*1000
+	qs = append(qs, iq)
+	// $__timeBuckets with a pattern, with month and hour, and over too long a range.
+	const bucketsBase = "SELECT ts FROM conformance_it.readings WHERE day = '2024-05-01' AND sensor IN "
+	buckets := []struct {
+		refID, arg, expanded string
+		to                   time.Time
+	}{
+		{"buckets-pattern", "($__timeBuckets(day, 'yyyyMMdd'))", "('20240501', '20240502')", itTo},
+		{"buckets-month", "($__timeBuckets(month))", "('2024-05')", itTo},
+		{"buckets-hour", "('a') AND ts IN ($__timeBuckets(hour))", "('a') AND ts IN ('2024-05-01 00:00:00+0000')", itFrom.Add(30 * time.Minute)},
+		{"buckets-too-many", "($__timeBuckets(day))", "", itFrom.AddDate(3, 0, 0)},
+	}
+	for _, b := range buckets {
+		q := cqlQuery(b.refID, map[string]any{"cql": bucketsBase + b.arg, "format": "table"})
+		q.From, q.To = itFrom, b.to
+		qs = append(qs, q)
+	}
+	res, raw := queryData(t, s, qs...)
+	for _, b := range buckets {
+		t.Run(b.refID, func(t *testing.T) {
+			if b.expanded == "" {
+				if msg := failedWith(t, raw, b.refID, 400, backend.ErrorSourceDownstream); !strings.Contains(msg, "$__timeBuckets") {
+					t.Errorf("error %q does not name $__timeBuckets", msg)
+				}
+				return
+			}
+			f := okFrame(t, res, raw, b.refID)
+			if got, want := executedQuery(f), bucketsBase+b.expanded; got != want {
+				t.Errorf("executedQueryString\n got %q\nwant %q", got, want)
+			}
+			if b.refID == "buckets-hour" && rowCount(t, f) != 1 {
+				t.Errorf("%d rows, want the reading of sensor a at 00:00", rowCount(t, f))
+			}
+		})
+	}
+	for _, c := range cases {
+		t.Run(c.refID, func(t *testing.T) {
+			f := okFrame(t, res, raw, c.refID)
+			if got, want := executedQuery(f), base+c.expanded; got != want {
+				t.Errorf("executedQueryString\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+	t.Run("interval", func(t *testing.T) {
+		f := okFrame(t, res, raw, "interval")
+		if got := executedQuery(f); !strings.Contains(got, "floor(ts, 12h)") {
+			t.Errorf("executedQueryString %q, want $__interval as 12h", got)
+		}
+		if n := rowCount(t, f); n != 2 {
+			t.Errorf("%d 12-hour buckets of 2024-05-01, want 2", n)
+		}
+	})
+}
+
+// TestCQLQueryModel: the sqlds format numbers (0 time series, 1 table) are understood; a wrong key is 400
+// naming it, and nothing reaches the node; time_series without a time column, or with a timeColumn of another
+// type, is 400.
+func TestCQLQueryModel(t *testing.T) {
+	s := requireITSchema(t)
+	const cql = "SELECT ts, sensor, value FROM conformance_it.readings WHERE sensor = 'a' AND day = '2024-05-01'"
+	res, raw := queryData(t, s,
+		cqlQuery("ts0", map[string]any{"cql": cql, "format": 0}),
+		cqlQuery("table1", map[string]any{"cql": cql, "format": 1}),
+		cqlQuery("format", map[string]any{"cql": cql, "format": "heatmap"}),
+		cqlQuery("fill", map[string]any{"cql": cql, "format": "time_series", "fill": "linear"}),
+		cqlQuery("cql", map[string]any{"cql": "", "format": "table"}),
+		cqlQuery("notime", map[string]any{"cql": "SELECT sensor, value FROM conformance_it.readings WHERE sensor = 'a' AND day = '2024-05-01'", "format": "time_series"}),
+		cqlQuery("timeColumn", map[string]any{"cql": cql, "format": "time_series", "timeColumn": "value"}),
+	)
+	if f := okFrame(t, res, raw, "ts0"); f.TimeSeriesSchema().Type != data.TimeSeriesTypeWide {
+		t.Errorf("format 0: fields %v, want a wide time series", fieldNames(f))
+	}
+	if f := okFrame(t, res, raw, "table1"); f.Meta == nil || f.Meta.PreferredVisualization != data.VisTypeTable || len(f.Fields) != 3 {
+		t.Errorf("format 1: fields %v meta %+v, want the table", fieldNames(f), f.Meta)
+	}
+	for ref, word := range map[string]string{"format": "format", "fill": "fill", "cql": "cql", "notime": "time", "timeColumn": "timeColumn"} {
+		if msg := failedWith(t, raw, ref, 400, backend.ErrorSourceDownstream); !strings.Contains(msg, word) {
+			t.Errorf("%s: error %q does not name %q", ref, msg, word)
+		}
+	}
+}
+
+// TestCQLTopLevelFields: the top-level url (contact points), database (keyspace) and user of a data source
+// are used when jsonData and secureJsonData leave them empty (README "Top-level data source fields").
+func TestCQLTopLevelFields(t *testing.T) {
+	requireITSchema(t)
+	s := cqlSettings(t, nil, map[string]string{"password": cqlEnv("CQL_TEST_PASSWORD", "cassandra")})
+	s.JSONData = []byte(`{"connectTimeoutSeconds": 10}`)
+	s.URL, s.Database, s.User = os.Getenv("CQL_TEST_HOST"), itKeyspace, cqlEnv("CQL_TEST_USER", "cassandra")
+	res, raw := queryData(t, s, cqlQuery("A", map[string]any{"cql": "SELECT k FROM types WHERE k = 1", "format": "table"}))
+	if f := okFrame(t, res, raw, "A"); rowCount(t, f) != 1 {
+		t.Errorf("%d rows, want 1", rowCount(t, f))
+	}
+}
+
+// TestCQLErrorStatuses: README "Errors": authentication failed is 401, no node reachable 502, each with the
+// error source downstream and a message that says so.
+func TestCQLErrorStatuses(t *testing.T) {
+	requireITSchema(t)
+	q := cqlQuery("A", map[string]any{"cql": "SELECT k FROM conformance_it.types WHERE k = 1", "format": "table"})
+	_, raw := queryData(t, cqlSettings(t, nil, map[string]string{"username": cqlEnv("CQL_TEST_USER", "cassandra"), "password": "wrong"}), q)
+	if msg := failedWith(t, raw, "A", 401, backend.ErrorSourceDownstream); !strings.Contains(strings.ToLower(msg), "authentication") {
+		t.Errorf("error %q does not say authentication failed", msg)
+	}
+	unreachable := newSettings(t, map[string]any{"contactPoints": "127.0.0.1:1", "connectTimeoutSeconds": 2}, nil)
+	_, raw = queryData(t, unreachable, q)
+	if msg := failedWith(t, raw, "A", 502, backend.ErrorSourceDownstream); !strings.Contains(msg, "127.0.0.1:1") {
+		t.Errorf("error %q does not name the contact point", msg)
 	}
 }

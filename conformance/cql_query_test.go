@@ -228,13 +228,18 @@ func TestCQLTimeSeriesEmpty(t *testing.T) {
 	}
 }
 
-// TestCQLTimeSeriesNullTime: rows whose time column is null are left out, with a notice.
+// TestCQLTimeSeriesNullTime: rows whose time column is null are left out, with a notice; a boolean column is a
+// label.
 func TestCQLTimeSeriesNullTime(t *testing.T) {
 	s := requireITSchema(t)
 	res, raw := queryData(t, s, cqlQuery("A", map[string]any{
-		"cql": "SELECT ts, d FROM conformance_it.types WHERE k IN (1, 2)", "format": "time_series", "timeColumn": "ts"}))
+		"cql": "SELECT ts, b, d FROM conformance_it.types WHERE k IN (1, 2)", "format": "time_series", "timeColumn": "ts"}))
 	f := okFrame(t, res, raw, "A")
-	checkAlertReady(t, f)
+	series := checkAlertReady(t, f)
+	// the boolean column is a label ("true"/"false"), the double the value
+	if _, ok := series[seriesKey("d", data.Labels{"b": "true"})]; !ok || len(series) != 1 {
+		t.Errorf("value fields %v, want d{b=true}", sortedKeys(series))
+	}
 	if n := rowCount(t, f); n != 1 {
 		t.Errorf("%d rows, want 1 (the row with a null ts left out)", n)
 	}
@@ -387,11 +392,14 @@ func TestCQLReadOnlyGuard(t *testing.T) {
 // unknown table; an unknown macro is 400 naming it, and a bad query key is 400 naming the key.
 func TestCQLQueryErrors(t *testing.T) {
 	s := requireITSchema(t)
-	_, raw := queryData(t, s,
+	failing := cqlQuery("expanded", map[string]any{"cql": "SELECT k FROM conformance_it.no_such_table WHERE $__timeFilter(ts)"})
+	failing.From, failing.To = itFrom, itTo
+	res, raw := queryData(t, s,
 		cqlQuery("syntax", map[string]any{"cql": "SELECT k FROM conformance_it.types WHERE k = = 1"}),
 		cqlQuery("table", map[string]any{"cql": "SELECT k FROM conformance_it.no_such_table"}),
 		cqlQuery("macro", map[string]any{"cql": "SELECT k FROM conformance_it.types WHERE k = $__bogus(1)"}),
 		cqlQuery("key", map[string]any{"cql": "SELECT k FROM conformance_it.types", "rowLimit": "10"}),
+		failing,
 	)
 	if msg := failedWith(t, raw, "syntax", 400, backend.ErrorSourceDownstream); !strings.Contains(msg, "line 1:") {
 		t.Errorf("syntax error %q does not carry the node's message (\"line 1:<column> …\")", msg)
@@ -404,6 +412,16 @@ func TestCQLQueryErrors(t *testing.T) {
 	}
 	if msg := failedWith(t, raw, "key", 400, backend.ErrorSourceDownstream); !strings.Contains(msg, "rowLimit") {
 		t.Errorf("bad query key error %q does not name rowLimit", msg)
+	}
+	// README "Macros": the expanded CQL is shown in the query inspector also when the query fails.
+	failedWith(t, raw, "expanded", 400, backend.ErrorSourceDownstream)
+	want := fmt.Sprintf("SELECT k FROM conformance_it.no_such_table WHERE ts >= %d AND ts <= %d", itFrom.UnixMilli(), itTo.UnixMilli())
+	var shown []string
+	for _, f := range res.Responses["expanded"].Frames {
+		shown = append(shown, executedQuery(f))
+	}
+	if len(shown) != 1 || shown[0] != want {
+		t.Errorf("failed query: executedQueryString of its frames %q, want one frame showing %q", shown, want)
 	}
 }
 

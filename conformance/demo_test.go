@@ -321,8 +321,18 @@ func TestDemoProvisioned(t *testing.T) {
 			if v.Name == "sensor" && strings.Join(got, ",") != strings.Join(want, ",") {
 				t.Errorf("options %v, want the seeded sensors %v", got, want)
 			}
-			// All selected, no custom all value: the frontend passes every option.
-			vars[v.Name] = options
+			// The dashboard's current selection: All (without a custom all value) passes every option; a custom
+			// all value is inserted as written (README "Variables"); else the selected values.
+			selected := currentValues(v.Current.Value)
+			switch {
+			case contains(selected, "$__all") && v.AllValue != nil:
+				vars[v.Name] = []string{*v.AllValue}
+				t.Errorf("custom all value %q: inserted raw, which this host does not model", *v.AllValue)
+			case contains(selected, "$__all") || len(selected) == 0:
+				vars[v.Name] = options
+			default:
+				vars[v.Name] = selected
+			}
 			t.Logf("$%s = %s", v.Name, interpolate("$"+v.Name, vars))
 		})
 	}
@@ -388,6 +398,21 @@ func TestDemoProvisioned(t *testing.T) {
 			checkAnnotationFrame(t, f)
 		})
 	}
+}
+
+// currentValues is a variable's current value (a string or a list of strings).
+func currentValues(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, fmt.Sprint(e))
+		}
+		return out
+	}
+	return nil
 }
 
 // checkWideMatchesTable compares the wide frame with the same query's rows as a table (README "Formats"): the
@@ -470,13 +495,16 @@ func checkWideMatchesTable(t *testing.T, wide *data.Frame, series map[string]*da
 		t.Fatalf("value fields\n got %v\nwant %v", got, want)
 	}
 	alias := str(target["alias"])
-	mismatches := 0
+	mismatches, filled := 0, 0
 	for key, fl := range series {
 		var last *float64
 		for i, ts := range times {
 			got := floatAt(fl, i)
 			want, has := cells[key][ts]
 			var wantP *float64
+			if !has {
+				filled++
+			}
 			switch {
 			case has:
 				wantP = &want
@@ -509,7 +537,7 @@ func checkWideMatchesTable(t *testing.T, wide *data.Frame, series map[string]*da
 	if mismatches > 5 {
 		t.Errorf("… %d mismatching cells in all", mismatches)
 	}
-	t.Logf("%d series × %d times match the rows (fill %s)", len(series), len(times), fill)
+	t.Logf("%d series × %d times match the rows (fill %s; %d cells without a row)", len(series), len(times), fill, filled)
 }
 
 // liveChannel is Grafana Live's channel syntax (live/channel.go): scope/namespace/path, at most 160 bytes.

@@ -435,9 +435,47 @@ public final class CqlTypes {
         return new BigDecimal(varint(b, o + 4, n - 4), b.getInt(o));
     }
 
+    /** IPv6 in its canonical short form (RFC 5952: lower case, longest zero run as ::), as cqlsh shows it. */
+    static String ipv6Text(byte[] a) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1, bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append(i == 0 ? "::" : ":");
+                i += bestLen - 1;
+                continue;
+            }
+            sb.append(Integer.toHexString(g[i]));
+            if (i < 7) {
+                sb.append(':');
+            }
+        }
+        return sb.toString();
+    }
+
     static String inet(ByteBuffer b, int o, int n) {
         try {
-            return InetAddress.getByAddress(bytes(b, o, n)).getHostAddress();
+            byte[] addr = bytes(b, o, n);
+            return n == 16 ? ipv6Text(addr) : InetAddress.getByAddress(addr).getHostAddress();
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("invalid inet value of " + n + " bytes", e);
         }

@@ -116,7 +116,7 @@ final class LiveTail {
                     }
                     waitMs = backoffMs(failures, interval);
                     LOG.warn("live stream {}: read failed (attempt {}), retrying in {} s: {}", channel, failures,
-                            waitMs / 1000.0, QueryEngine.describe(e, null));
+                            waitMs / 1000.0, e instanceof ReadFailure r ? r.getMessage() : QueryEngine.describe(e, null));
                     next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
                 }
                 if (stop.await(waitMs)) {
@@ -145,18 +145,32 @@ final class LiveTail {
         TimeRange window = new TimeRange(Math.floorDiv(cursor.timeNanos(), NANOS_PER_MS), toMs);
         try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(ctx)) {
             CqlInstance instance = lease.instance();
-            stop.interruptibly(instance::session); // opening a session cannot be cancelled otherwise
-            try (StreamRows rows = engine.readStream(instance, model, entry.spec().refId(), window, model.streamIntervalMs(), stop)) {
-                TailCursor.Step step = cursor.advance(rows.frame(), rows.timeField(), toMs * NANOS_PER_MS);
-                Frame send = null;
-                if (step.rows().length > 0) {
-                    send = FrameRows.select(rows.frame(), step.rows());
-                    send.setMeta(packetMeta(rows.frame().meta()));
+            try {
+                stop.interruptibly(instance::session); // opening a session cannot be cancelled otherwise
+                try (StreamRows rows = engine.readStream(instance, model, entry.spec().refId(), window, model.streamIntervalMs(), stop)) {
+                    TailCursor.Step step = cursor.advance(rows.frame(), rows.timeField(), toMs * NANOS_PER_MS);
+                    Frame send = null;
+                    if (step.rows().length > 0) {
+                        send = FrameRows.select(rows.frame(), step.rows());
+                        send.setMeta(packetMeta(rows.frame().meta()));
+                    }
+                    return new Poll(send, step.next(), rows.limitReached());
                 }
-                return new Poll(send, step.next(), rows.limitReached());
+            } catch (CancellationException e) {
+                throw e;
+            } catch (Exception e) {
+                // described while the instance is at hand: a timeout message names the data source's own setting
+                throw new ReadFailure(QueryEngine.describe(e, instance), e);
             }
         } finally {
             stop.forgetListeners();
+        }
+    }
+
+    /** A failed read, with the text its query response would have had. */
+    private static final class ReadFailure extends Exception {
+        ReadFailure(String message, Throwable cause) {
+            super(message, cause, false, false);
         }
     }
 

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #execute} never throws: every failure becomes a response with an HTTP status and an error source
  * ({@link QueryErrors}), and when the CQL got as far as being expanded, a frame without fields whose meta
  * carries the executed query string, so the query inspector shows what ran.
+ *
+ * <p>A {@code stream: true} query (with a {@link StreamIssuer}) is answered in the stream layout with its Live
+ * channel in {@code meta.channel}; the live tail reads it again per poll through {@link #readStream}, so both share
+ * one plan, reader and field schema.
  */
 public final class QueryEngine {
 

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One RunStream of a channel: reads the stream query every {@code streamIntervalMs} over the window from the
- * cursor's time to now (macros expanded for that window, so {@code $__timeFilter(ts)} selects just it), sends the
- * new rows ({@link TailCursor}) as a JSON frame packet, and moves the cursor on. The first packet carries the
+ * cursor's horizon (a second before the newest row sent) to now (macros expanded for that window, so
+ * {@code $__timeFilter(ts)} selects just it), sends the new rows ({@link TailCursor}) as a JSON frame packet, and
+ * moves the cursor on. The first packet carries the
  * schema (and so does any packet whose fields differ from the last schema sent); the rest are data-only appends.
  * Nothing is sent when there is nothing new.
  *
@@ -141,14 +142,16 @@ final class LiveTail {
 
     private Poll poll(PluginContext ctx, QueryModel model, TailCursor cursor, StopSignal stop) throws Exception {
         long toMs = System.currentTimeMillis();
-        // the window starts AT the cursor's time (the tie rule, TailCursor); times are whole milliseconds in CQL
-        TimeRange window = new TimeRange(Math.floorDiv(cursor.timeNanos(), NANOS_PER_MS), toMs);
+        // the window starts at the cursor's horizon, at or before the newest time sent (ties and late rows,
+        // TailCursor); times are whole milliseconds in CQL
+        TimeRange window = new TimeRange(Math.floorDiv(cursor.horizonNanos(), NANOS_PER_MS), toMs);
         try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(ctx)) {
             CqlInstance instance = lease.instance();
             try {
                 stop.interruptibly(instance::session); // opening a session cannot be cancelled otherwise
                 try (StreamRows rows = engine.readStream(instance, model, entry.spec().refId(), window, model.streamIntervalMs(), stop)) {
-                    TailCursor.Step step = cursor.advance(rows.frame(), rows.timeField(), toMs * NANOS_PER_MS);
+                    TailCursor.Step step = cursor.advance(rows.frame(), rows.timeField(), toMs * NANOS_PER_MS,
+                            TailCursor.LATENESS.toNanos());
                     Frame send = null;
                     if (step.rows().length > 0) {
                         send = FrameRows.select(rows.frame(), step.rows());

@@ -136,7 +136,7 @@ public final class StreamRegistry implements StreamIssuer {
         }
         long now = System.currentTimeMillis();
         long cap = Math.multiplyExact(range == null ? now : Math.min(range.toEpochMs(), now), 1_000_000L);
-        TailCursor after = TailCursor.after(initial, timeField, cap);
+        TailCursor after = TailCursor.after(initial, timeField, cap, TailCursor.LATENESS.toNanos());
         Entry e = find(id);
         if (e == null) {
             e = new Entry(id, spec, after);
@@ -219,8 +219,12 @@ public final class StreamRegistry implements StreamIssuer {
         if (e.cursor != null) {
             ObjectNode c = root.putObject("cursor");
             c.put("timeNanos", e.cursor.timeNanos());
-            ObjectNode sent = c.putObject("sentAtTime");
-            e.cursor.sortedSent().forEach(sent::put);
+            c.put("horizonNanos", e.cursor.horizonNanos());
+            ObjectNode sent = c.putObject("sent");
+            e.cursor.sent().forEach((t, keys) -> {
+                ObjectNode at = sent.putObject(Long.toString(t));
+                new java.util.TreeMap<>(keys).forEach(at::put);
+            });
         }
         Path tmp = null;
         try {
@@ -278,13 +282,15 @@ public final class StreamRegistry implements StreamIssuer {
             TailCursor cursor = null;
             JsonNode c = root.get("cursor");
             if (c != null && c.isObject()) {
-                Map<String, Integer> sent = new HashMap<>();
-                Iterator<Map.Entry<String, JsonNode>> it = c.path("sentAtTime").fields();
-                while (it.hasNext()) {
-                    Map.Entry<String, JsonNode> k = it.next();
-                    sent.put(k.getKey(), k.getValue().asInt());
+                Map<Long, Map<String, Integer>> sent = new HashMap<>();
+                Iterator<Map.Entry<String, JsonNode>> times = c.path("sent").fields();
+                while (times.hasNext()) {
+                    Map.Entry<String, JsonNode> at = times.next();
+                    Map<String, Integer> keys = new HashMap<>();
+                    at.getValue().fields().forEachRemaining(k -> keys.put(k.getKey(), k.getValue().asInt()));
+                    sent.put(Long.parseLong(at.getKey()), keys);
                 }
-                cursor = new TailCursor(c.path("timeNanos").asLong(), sent);
+                cursor = new TailCursor(c.path("timeNanos").asLong(), c.path("horizonNanos").asLong(), sent);
             }
             return new Entry(id, spec, cursor);
         } catch (RuntimeException x) {

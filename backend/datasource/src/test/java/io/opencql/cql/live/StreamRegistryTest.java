@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,10 +87,12 @@ class StreamRegistryTest {
     @Test
     void theCursorStartsAfterTheAnswersNewestRowUpToTheRequestsEnd() {
         StreamRegistry r = new StreamRegistry(null);
-        String ch = issue(r, ctx(1, "u"), "SELECT 1", 100, 300, 300, 2_000);
+        String ch = issueUntil(r, ctx(1, "u"), "SELECT 1", 5_000, 100, 3_000, 3_000, 6_000);
         StreamRegistry.Entry e = r.find(StreamPath.idOf(ch.substring("ds/u/".length())));
-        assertEquals(300 * MS, e.cursor().timeNanos(), "the row after the request's end is left to the tail");
-        assertEquals(2, e.cursor().sentAtTime().values().stream().mapToInt(Integer::intValue).sum(), "twins at 300");
+        assertEquals(3_000 * MS, e.cursor().timeNanos(), "the row after the request's end is left to the tail");
+        assertEquals(2_000 * MS, e.cursor().horizonNanos(), "the tail looks a second back for late rows");
+        assertEquals(2, e.cursor().sent().get(3_000 * MS).values().stream().mapToInt(Integer::intValue).sum(), "twins at 3000");
+        assertEquals(List.of(3_000 * MS), List.copyOf(e.cursor().sent().keySet()), "only rows within a second of the newest are kept");
         issue(r, ctx(1, "u"), "SELECT 1");
         assertEquals(TailCursor.at(1_000 * MS), e.cursor(), "an empty answer: from the request's end");
     }
@@ -101,7 +104,8 @@ class StreamRegistryTest {
         String ch = issue(first, ctx(1, "u"), "SELECT ts, v FROM t", 100, 250);
         String id = StreamPath.idOf(ch.substring("ds/u/".length()));
         StreamRegistry.Entry e = first.find(id);
-        first.sent(e, new TailCursor(400 * MS, Map.of("key", 2)));
+        TailCursor progressed = new TailCursor(400 * MS, 300 * MS, Map.of(400 * MS, Map.of("key", 2), 350 * MS, Map.of("other", 1)));
+        first.sent(e, progressed);
 
         Path file = dir.resolve(id + ".json");
         assertTrue(Files.isRegularFile(file));
@@ -118,7 +122,7 @@ class StreamRegistryTest {
         StreamRegistry.Entry again = second.find(id);
         assertNotNull(again);
         assertEquals(e.spec(), again.spec());
-        assertEquals(new TailCursor(400 * MS, Map.of("key", 2)), again.cursor());
+        assertEquals(progressed, again.cursor());
         assertSame(again, second.find(id));
     }
 

@@ -4,6 +4,8 @@ import io.opencql.cql.connect.DataSourceInstance;
 import io.opencql.cql.connect.HealthCheck;
 import io.opencql.cql.connect.SchemaResources;
 import io.opencql.cql.connect.SessionFactory;
+import io.opencql.cql.live.CqlStreamHandler;
+import io.opencql.cql.live.StreamRegistry;
 import io.opencql.cql.query.QueryEngine;
 import io.opencql.grafana.backend.CallResourceRequest;
 import io.opencql.grafana.backend.CallResourceResponse;
@@ -12,9 +14,8 @@ import io.opencql.grafana.backend.Plugin;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.backend.ResourceSender;
-import io.opencql.grafana.backend.StreamHandler;
-import io.opencql.grafana.backend.StreamReply;
 import io.opencql.grafana.instance.InstanceManager;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The CQL data source's capabilities, as the SDK serves them: one {@link CqlInstance} per data source (and
  * settings version), its queries run in parallel by {@link ParallelQueryData}, health and schema resources
- * from the connect package. Closing it closes every session.
+ * from the connect package, Live streams from the live package. Closing it ends every stream and closes every
+ * session.
  */
 public final class CqlDataSource implements AutoCloseable {
 
@@ -33,15 +35,29 @@ public final class CqlDataSource implements AutoCloseable {
 
     private final InstanceManager<CqlInstance> instances;
     private final ParallelQueryData queryData;
+    private final StreamRegistry streamRegistry;
+    private final CqlStreamHandler streams;
 
+    /** Live stream state in {@link StreamRegistry#defaultDirectory()}. */
     public CqlDataSource() {
-        this(new SessionFactory());
+        this(StreamRegistry.defaultDirectory());
+    }
+
+    /** @param streamState where Live streams are remembered across plugin restarts; null: in memory only */
+    public CqlDataSource(Path streamState) {
+        this(new SessionFactory(), streamState);
     }
 
     CqlDataSource(SessionFactory sessions) {
+        this(sessions, null);
+    }
+
+    CqlDataSource(SessionFactory sessions, Path streamState) {
         this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE);
-        QueryEngine engine = new QueryEngine();
+        this.streamRegistry = new StreamRegistry(streamState);
+        QueryEngine engine = new QueryEngine(streamRegistry);
         this.queryData = new ParallelQueryData(instances, engine::execute);
+        this.streams = new CqlStreamHandler(streamRegistry, engine, instances);
     }
 
     public Plugin plugin() {
@@ -49,18 +65,7 @@ public final class CqlDataSource implements AutoCloseable {
                 queryData,
                 this::checkHealth,
                 this::callResource,
-                new StreamHandler() {
-                    @Override
-                    public StreamReply subscribeStream(io.opencql.grafana.backend.StreamRequest request) {
-                        return StreamReply.notFound();
-                    }
-
-                    @Override
-                    public void runStream(io.opencql.grafana.backend.StreamRequest request, io.opencql.grafana.backend.StreamSender sender,
-                                          RequestContext context) {
-                        throw new IllegalArgumentException("unknown stream " + request.path());
-                    }
-                },
+                streams,
                 this::close);
     }
 
@@ -91,9 +96,20 @@ public final class CqlDataSource implements AutoCloseable {
         return instances;
     }
 
-    /** Plugin shutdown: every session closes, running queries are interrupted. */
+    /** Live: the streams issued so far (tests). */
+    public StreamRegistry streamRegistry() {
+        return streamRegistry;
+    }
+
+    /** Live: SubscribeStream, PublishStream, RunStream (tests, metrics). */
+    public CqlStreamHandler streams() {
+        return streams;
+    }
+
+    /** Plugin shutdown: every stream ends, every session closes, running queries are interrupted. */
     @Override
     public void close() {
+        streams.close();
         queryData.close();
         instances.close();
     }

@@ -10,8 +10,10 @@ import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
+import io.opencql.grafana.backend.TimeRange;
 import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.data.FrameMeta;
+import io.opencql.grafana.data.FrameRows;
 import io.opencql.grafana.data.Notice;
 import io.opencql.grafana.data.SelfTestFrame;
 import java.time.Duration;
@@ -28,12 +30,28 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #execute} never throws: every failure becomes a response with an HTTP status and an error source
  * ({@link QueryErrors}), and when the CQL got as far as being expanded, a frame without fields whose meta
  * carries the executed query string, so the query inspector shows what ran.
+ *
+ * <p>A {@code stream: true} query (with a {@link StreamIssuer}) is answered in the stream layout with its Live
+ * channel in {@code meta.channel}; the live tail reads it again per poll through {@link #readStream}, so both share
+ * one plan, reader and field schema.
  */
 public final class QueryEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryEngine.class);
 
+    private final StreamIssuer streams;
+
+    /** An engine that answers {@code stream: true} queries as plain queries (no Live channel). */
     public QueryEngine() {
+        this(null);
+    }
+
+    /**
+     * @param streams gives {@code stream: true} queries their Live channel; their answer is then the stream layout
+     *                ({@link ResultShapes}), which the channel's packets append to. Null: answered as plain queries.
+     */
+    public QueryEngine(StreamIssuer streams) {
+        this.streams = streams;
     }
 
     public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, RequestContext rc) {
@@ -45,9 +63,7 @@ public final class QueryEngine {
             }
             QueryModel model = QueryModel.parse(query);
             CqlSettings settings = instance.settings();
-            if (settings.queryTimeout() != null && !settings.queryTimeout().isZero() && !settings.queryTimeout().isNegative()) {
-                timeout = settings.queryTimeout();
-            }
+            timeout = timeout(settings);
             String cql = Macros.expand(model.cql(), query.timeRange(), query.intervalMs());
             executed = cql;
             ReadOnlyGuard.check(cql, settings.readOnly());
@@ -55,6 +71,9 @@ public final class QueryEngine {
             CqlSession session = instance.session();
             if (rc.isCancelled()) {
                 return response(QueryErrors.map(new java.util.concurrent.CancellationException(), timeout), executed);
+            }
+            if (model.stream() && streams != null) {
+                return DataResponse.ok(streamAnswer(session, settings, model, query, ctx, cql, limit, timeout, rc));
             }
             return DataResponse.ok(run(session, settings, model, query, cql, limit, timeout, rc));
         } catch (Throwable t) {
@@ -70,15 +89,7 @@ public final class QueryEngine {
 
     private static Frame run(CqlSession session, CqlSettings settings, QueryModel model, DataQuery query, String cql, long limit,
                              Duration timeout, RequestContext rc) throws InvalidSettingsException {
-        int pageSize = settings.pageSize() > 0 ? settings.pageSize() : CqlSettings.DEFAULT_PAGE_SIZE;
-        if (limit < pageSize) {
-            pageSize = (int) limit + 1; // one row more than the limit tells whether rows were left
-        }
-        SimpleStatement stmt = SimpleStatement.builder(cql)
-                .setPageSize(pageSize)
-                .setConsistencyLevel(consistency(settings))
-                .setTimeout(timeout)
-                .build();
+        SimpleStatement stmt = statement(settings, cql, limit, timeout);
         boolean table = model.format() == QueryModel.Format.TABLE;
         ResultReader.Result r = ResultReader.read(session, stmt,
                 table ? ResultReader.Plan::all : defs -> ResultShapes.timeSeriesPlan(defs, model.timeColumn()),
@@ -88,6 +99,96 @@ public final class QueryEngine {
             meta = meta.withNotice(n);
         }
         return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta);
+    }
+
+    private static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout)
+            throws InvalidSettingsException {
+        int pageSize = settings.pageSize() > 0 ? settings.pageSize() : CqlSettings.DEFAULT_PAGE_SIZE;
+        if (limit < pageSize) {
+            pageSize = (int) limit + 1; // one row more than the limit tells whether rows were left
+        }
+        return SimpleStatement.builder(cql)
+                .setPageSize(pageSize)
+                .setConsistencyLevel(consistency(settings))
+                .setTimeout(timeout)
+                .build();
+    }
+
+    private static Duration timeout(CqlSettings settings) {
+        Duration t = settings.queryTimeout();
+        return t != null && !t.isZero() && !t.isNegative() ? t : CqlSettings.DEFAULT_QUERY_TIMEOUT;
+    }
+
+    // ---- streams (Live)
+
+    /** QueryData's answer to a stream query: the stream layout in ascending time, with the channel in its meta. */
+    private Frame streamAnswer(CqlSession session, CqlSettings settings, QueryModel model, DataQuery query, PluginContext ctx,
+                               String cql, long limit, Duration timeout, RequestContext rc) throws InvalidSettingsException {
+        StreamRows rows = readStream(session, settings, model, query.refId(), cql, limit, timeout, rc);
+        Frame f = ascending(rows);
+        try {
+            String channel = streams.issue(ctx, model, query.refId(), f, rows.timeField(), query.timeRange());
+            f.setMeta(f.meta().withChannel(channel));
+            return f;
+        } catch (RuntimeException | Error e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One read of a live tail: the stream query's CQL with its macros expanded over {@code range} (the tail's window),
+     * guarded and read like a query, in the stream layout: the same fields, types and meta as QueryData's answer to it.
+     * Rows come in the node's order. Failures are thrown as they come (see {@link #describe}).
+     */
+    public StreamRows readStream(CqlInstance instance, QueryModel model, String refId, TimeRange range, long intervalMs,
+                                 RequestContext rc) throws InvalidSettingsException {
+        CqlSettings settings = instance.settings();
+        String cql = Macros.expand(model.cql(), range, intervalMs);
+        ReadOnlyGuard.check(cql, settings.readOnly());
+        long limit = rowLimit(model, settings);
+        CqlSession session = instance.session();
+        return readStream(session, settings, model, refId, cql, limit, timeout(settings), rc);
+    }
+
+    private static StreamRows readStream(CqlSession session, CqlSettings settings, QueryModel model, String refId, String cql,
+                                         long limit, Duration timeout, RequestContext rc) throws InvalidSettingsException {
+        boolean table = model.format() == QueryModel.Format.TABLE;
+        ResultReader.Result r = ResultReader.read(session, statement(settings, cql, limit, timeout),
+                defs -> ResultShapes.streamPlan(defs, model), limit, timeout, rc, table ? refId : "");
+        FrameMeta meta = FrameMeta.empty().withExecutedQueryString(cql);
+        for (Notice n : notices(r, model, settings, limit)) {
+            meta = meta.withNotice(n);
+        }
+        return new StreamRows(ResultShapes.stream(r, model, refId, meta), ResultShapes.timeField(r.plan()), r.limitReached());
+    }
+
+    /** The rows' frame in ascending time (stable: equal times keep the node's order); closes what it replaces. */
+    static Frame ascending(StreamRows rows) {
+        Frame f = rows.frame();
+        int[] order = FrameRows.ascendingByTime(f.field(rows.timeField()));
+        if (order == null) {
+            return f;
+        }
+        try {
+            return FrameRows.select(f, order);
+        } finally {
+            f.close();
+        }
+    }
+
+    /**
+     * What a failure of {@link #readStream} would say in a query's response (the node's or the driver's own message,
+     * timeouts naming the setting), for logs. {@code instance} (may be null) gives the timeout setting's value.
+     */
+    public static String describe(Throwable t, CqlInstance instance) {
+        Duration timeout = null;
+        try {
+            timeout = instance == null ? null : timeout(instance.settings());
+        } catch (InvalidSettingsException | RuntimeException ignored) {
+            // the message names the settings problem itself
+        }
+        return QueryErrors.map(t, timeout).message();
     }
 
     /**
@@ -108,8 +209,8 @@ public final class QueryEngine {
                     + (byQuery ? "query option rowLimit" : "setting rowLimit") + ")"));
         }
         if (r.droppedRows() > 0) {
-            out.add(Notice.warning(r.droppedRows() + " rows with a null time in column '" + r.frame().field(0).name()
-                    + "' were left out"));
+            out.add(Notice.warning(r.droppedRows() + " rows with a null time in column '"
+                    + r.frame().field(ResultShapes.timeField(r.plan())).name() + "' were left out"));
         }
         for (int k = 0; k < r.readers().length; k++) {
             long bad = r.readers()[k].unrepresentable();

@@ -24,6 +24,9 @@ import java.util.Map;
  *       field per value column and label set, the labels on the value fields, the fill mode for missing
  *       cells and {@code meta.type} {@code timeseries-wide}: what Grafana alerting and server-side
  *       expressions accept. The alias template gives each value field its display name.</li>
+ *   <li><b>stream</b> ({@code stream: true}, Live): the rows as read, in ascending time, so that the packets of
+ *       new rows append to the same fields: all columns for {@code table}, the time-series columns declared
+ *       {@code timeseries-long} for {@code time_series}.</li>
  * </ul>
  */
 final class ResultShapes {
@@ -44,38 +47,8 @@ final class ResultShapes {
 
     /** Which columns a time series reads: time first, then values and labels in result order. */
     static ResultReader.Plan timeSeriesPlan(ColumnDefinitions defs, String timeColumn) {
-        int time = -1;
-        if (timeColumn != null) {
-            for (int i = 0; i < defs.size() && time < 0; i++) {
-                if (name(defs, i).equals(timeColumn)) {
-                    time = i;
-                }
-            }
-            for (int i = 0; i < defs.size() && time < 0; i++) {
-                if (name(defs, i).equalsIgnoreCase(timeColumn)) {
-                    time = i;
-                }
-            }
-            if (time < 0) {
-                throw QueryException.badRequest("query option timeColumn: the result has no column '" + timeColumn + "' (columns: "
-                        + describe(defs) + ")");
-            }
-            if (CqlTypes.fieldType(defs.get(time).getType()) != FieldType.TIME) {
-                throw QueryException.badRequest("query option timeColumn: column '" + name(defs, time) + "' is a "
-                        + defs.get(time).getType().asCql(false, true) + "; format time_series needs a timestamp or date column"
-                        + " (a timeuuid converts with toTimestamp(" + name(defs, time) + "))");
-            }
-        } else {
-            for (int i = 0; i < defs.size() && time < 0; i++) {
-                if (CqlTypes.fieldType(defs.get(i).getType()) == FieldType.TIME) {
-                    time = i;
-                }
-            }
-            if (time < 0) {
-                throw QueryException.badRequest("format time_series needs a timestamp or date column, and the result has none (columns: "
-                        + describe(defs) + "); select one (toTimestamp() converts a timeuuid) or use format table");
-            }
-        }
+        int time = timeColumn(defs, timeColumn, "format time_series",
+                "; select one (toTimestamp() converts a timeuuid) or use format table");
         List<Integer> cols = new ArrayList<>();
         cols.add(time);
         int values = 0;
@@ -96,6 +69,101 @@ final class ResultShapes {
                     + describe(defs) + ")");
         }
         return new ResultReader.Plan(cols.stream().mapToInt(Integer::intValue).toArray(), time);
+    }
+
+    /**
+     * The result column a time index is read from: {@code timeColumn} by name (exact, then ignoring case), which must
+     * be a timestamp or date; without it the first timestamp/date column. Errors say what {@code needs} it.
+     */
+    static int timeColumn(ColumnDefinitions defs, String timeColumn, String needs, String noneHint) {
+        int time = -1;
+        if (timeColumn != null) {
+            for (int i = 0; i < defs.size() && time < 0; i++) {
+                if (name(defs, i).equals(timeColumn)) {
+                    time = i;
+                }
+            }
+            for (int i = 0; i < defs.size() && time < 0; i++) {
+                if (name(defs, i).equalsIgnoreCase(timeColumn)) {
+                    time = i;
+                }
+            }
+            if (time < 0) {
+                throw QueryException.badRequest("query option timeColumn: the result has no column '" + timeColumn + "' (columns: "
+                        + describe(defs) + ")");
+            }
+            if (CqlTypes.fieldType(defs.get(time).getType()) != FieldType.TIME) {
+                throw QueryException.badRequest("query option timeColumn: column '" + name(defs, time) + "' is a "
+                        + defs.get(time).getType().asCql(false, true) + "; " + needs + " needs a timestamp or date column"
+                        + " (a timeuuid converts with toTimestamp(" + name(defs, time) + "))");
+            }
+            return time;
+        }
+        for (int i = 0; i < defs.size(); i++) {
+            if (CqlTypes.fieldType(defs.get(i).getType()) == FieldType.TIME) {
+                return i;
+            }
+        }
+        throw QueryException.badRequest(needs + " needs a timestamp or date column, and the result has none (columns: "
+                + describe(defs) + ")" + noneHint);
+    }
+
+    // ---- stream (Live) layout
+
+    static final String TIMESERIES_LONG = "timeseries-long";
+
+    /**
+     * What a stream reads: for {@code table} every column, for {@code time_series} the time-series columns (time
+     * first); in both the time column is required (rows with a null time are left out), since the tail follows it.
+     */
+    static ResultReader.Plan streamPlan(ColumnDefinitions defs, QueryModel model) {
+        if (model.format() == QueryModel.Format.TIME_SERIES) {
+            return timeSeriesPlan(defs, model.timeColumn());
+        }
+        int time = timeColumn(defs, model.timeColumn(), "a stream (stream: true)",
+                "; the stream follows that column to find new rows (toTimestamp() converts a timeuuid)");
+        return new ResultReader.Plan(ResultReader.Plan.all(defs).columns(), time);
+    }
+
+    /** The field of a stream frame holding its time: the plan's required column. */
+    static int timeField(ResultReader.Plan plan) {
+        int[] cols = plan.columns();
+        for (int k = 0; k < cols.length; k++) {
+            if (cols[k] == plan.requiredColumn()) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("the plan reads no time column");
+    }
+
+    /**
+     * A stream's frame: the rows as read (no long-to-wide conversion, so that every later packet of new rows has
+     * exactly this frame's fields and appends to it in the browser). {@code table} keeps its table meta;
+     * {@code time_series} is declared {@code timeseries-long}, which Grafana's time series panel splits into one
+     * series per label set itself. The alias names the value fields only when there are no label columns (with
+     * labels, one field holds every series, so no single name fits).
+     */
+    static Frame stream(ResultReader.Result r, QueryModel model, String refId, FrameMeta meta) {
+        Frame f = r.frame();
+        f.setRefId(refId);
+        if (model.format() == QueryModel.Format.TABLE) {
+            f.setMeta(meta.withPreferredVisualisation("table"));
+            return f;
+        }
+        f.setMeta(meta.withType(TIMESERIES_LONG, 0, 1));
+        boolean labels = false;
+        for (Field x : f.fields()) {
+            labels |= x.type() == FieldType.STRING || x.type() == FieldType.BOOL;
+        }
+        if (model.alias() != null && !labels) {
+            for (Field x : f.fields()) {
+                if (x.type().isNumeric()) {
+                    FieldConfig c = x.config() == null ? FieldConfig.EMPTY : x.config();
+                    x.setConfig(c.withDisplayNameFromDS(alias(model.alias(), x.name(), Map.of())));
+                }
+            }
+        }
+        return f;
     }
 
     static Frame timeSeries(ResultReader.Result r, QueryModel model, String refId, FrameMeta meta) {

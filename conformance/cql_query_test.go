@@ -337,7 +337,13 @@ func TestCQLRowLimit(t *testing.T) {
 				}
 				return
 			}
-			want := fmt.Sprintf("Results have been limited to %d rows because the row limit was reached (setting rowLimit)", c.wantRows)
+			// README "Formats": the notice names the limit that applied, the data source's setting or the
+			// query's own (lower) option
+			which := "setting rowLimit"
+			if c.qLimit > 0 && (c.dsLimit == 0 || c.qLimit < c.dsLimit) {
+				which = "query option rowLimit"
+			}
+			want := fmt.Sprintf("Results have been limited to %d rows because the row limit was reached (%s)", c.wantRows, which)
 			if len(warnings) != 1 || warnings[0].Text != want {
 				t.Errorf("notices %+v, want one warning %q", metaNotices(f), want)
 			}

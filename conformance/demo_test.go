@@ -357,7 +357,10 @@ func TestDemoProvisioned(t *testing.T) {
 				}
 				q := demoQuery(t, target, refID, vars, pFrom, pTo, maxDataPoints)
 				qs := []query{q}
-				asTable := str(target["format"]) == "time_series"
+				stream, _ := target["stream"].(bool)
+				// a stream answers with its rows as read (README "Streaming": timeseries-long, no long→wide),
+				// so that later packets append to the same fields; only non-stream time series are wide
+				asTable := str(target["format"]) == "time_series" && !stream
 				if asTable { // the same rows as a table, to check the long→wide conversion against
 					tq := map[string]any{}
 					_ = json.Unmarshal([]byte(q.JSON), &tq)
@@ -380,7 +383,8 @@ func TestDemoProvisioned(t *testing.T) {
 					series := checkAlertReady(t, f)
 					checkWideMatchesTable(t, f, series, okFrame(t, res, raw, "rows"), target)
 				}
-				if stream, _ := target["stream"].(bool); stream {
+				if stream {
+					checkStreamFrame(t, f, str(target["format"]))
 					checkLiveChannel(t, s, f)
 				}
 			})
@@ -398,6 +402,39 @@ func TestDemoProvisioned(t *testing.T) {
 			checkAnnotationFrame(t, f)
 		})
 	}
+}
+
+// checkStreamFrame: README "Streaming", "Frames": a time_series stream is declared timeseries-long, its time
+// column comes first and its rows are in ascending time (each later packet appends to these fields).
+func checkStreamFrame(t *testing.T, f *data.Frame, format string) {
+	t.Helper()
+	if format == "time_series" {
+		if f.Meta == nil || f.Meta.Type != data.FrameTypeTimeSeriesLong {
+			t.Errorf("stream time_series frame: meta.type %v, want %q", metaType(f), data.FrameTypeTimeSeriesLong)
+		}
+	}
+	if len(f.Fields) == 0 || (f.Fields[0].Type() != data.FieldTypeNullableTime && f.Fields[0].Type() != data.FieldTypeTime) {
+		t.Fatalf("stream frame: the first field must be the time column, got %v", fieldNames(f))
+	}
+	var last time.Time
+	for i := 0; i < f.Fields[0].Len(); i++ {
+		v, ok := f.Fields[0].ConcreteAt(i)
+		if !ok {
+			t.Fatalf("stream frame: null time at row %d", i)
+		}
+		ts := v.(time.Time)
+		if ts.Before(last) {
+			t.Fatalf("stream frame: row %d at %v comes after %v: rows must be in ascending time", i, ts, last)
+		}
+		last = ts
+	}
+}
+
+func metaType(f *data.Frame) any {
+	if f.Meta == nil {
+		return nil
+	}
+	return f.Meta.Type
 }
 
 // currentValues is a variable's current value (a string or a list of strings).

@@ -34,7 +34,7 @@ if [ -z "${CQL_TEST_EXTERNAL:-}" ]; then
   bash tools/cassandra-node.sh start || { echo "test.sh: the Cassandra test node did not start" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-mvn -B -fae -ntp verify -Pbundle-jre "$@"
+mvn -B -fae -ntp -Dstyle.color=never verify -Pbundle-jre "$@"
 mvn_rc=$?
 
 python3 tools/test-summary.py "$root"

@@ -136,7 +136,9 @@ public final class StreamRegistry implements StreamIssuer {
         }
         long now = System.currentTimeMillis();
         long cap = Math.multiplyExact(range == null ? now : Math.min(range.toEpochMs(), now), 1_000_000L);
-        TailCursor after = TailCursor.after(initial, timeField, cap, TailCursor.LATENESS.toNanos());
+        long late = TailCursor.LATENESS.toNanos();
+        long floor = range == null ? cap - late : Math.min(cap, Math.multiplyExact(range.fromEpochMs(), 1_000_000L));
+        TailCursor after = TailCursor.after(initial, timeField, cap, late, floor);
         Entry e = find(id);
         if (e == null) {
             e = new Entry(id, spec, after);

@@ -123,12 +123,22 @@ public record TailCursor(long timeNanos, long horizonNanos, Map<Long, Map<String
 
     /**
      * The cursor after a frame that was delivered some other way (QueryData's answer, which the browser holds when
-     * it subscribes): as if its rows up to {@code capNanos} had been sent; a frame without such rows starts the tail
-     * at {@code capNanos}.
+     * it subscribes): as if its rows up to {@code capNanos} had been sent; a frame without such rows stands at
+     * {@code capNanos}. Either way the tail still looks {@code lateNanos} back for rows that become visible late,
+     * but never before {@code floorNanos} (the answer's own start: what it did not ask for is not a late row).
      */
-    public static TailCursor after(Frame frame, int timeField, long capNanos, long lateNanos) {
+    public static TailCursor after(Frame frame, int timeField, long capNanos, long lateNanos, long floorNanos) {
         TailCursor c = at(Long.MIN_VALUE).advance(frame, timeField, capNanos, lateNanos).next();
-        return c.timeNanos == Long.MIN_VALUE ? at(capNanos) : c;
+        if (c.timeNanos == Long.MIN_VALUE) {
+            c = new TailCursor(capNanos, capNanos - lateNanos, Map.of());
+        }
+        long horizon = Math.min(c.timeNanos, Math.max(c.horizonNanos, floorNanos));
+        if (horizon == c.horizonNanos) {
+            return c;
+        }
+        Map<Long, Map<String, Integer>> kept = new HashMap<>(c.sent);
+        kept.keySet().removeIf(t -> t < horizon);
+        return new TailCursor(c.timeNanos, horizon, kept);
     }
 
     /** The later of two cursors; at the same time, what either has sent. */

@@ -132,12 +132,29 @@ class TailCursorTest {
     @Test
     void theCursorAfterAnInitialFrameContinuesAfterItsNewestRow() {
         try (Frame f = read(row(10, 1, "a"), row(20, 2, "b"), row(20, 3, "c"))) {
-            TailCursor c = TailCursor.after(f, 1, 25 * MS, 0);
+            TailCursor c = TailCursor.after(f, 1, 25 * MS, 0, 0);
             assertEquals(20 * MS, c.timeNanos());
             assertEquals(2, c.keys());
         }
         try (Frame f = read()) {
-            assertEquals(TailCursor.at(25 * MS), TailCursor.after(f, 1, 25 * MS, 0), "no rows: from the request's end");
+            assertEquals(TailCursor.at(25 * MS), TailCursor.after(f, 1, 25 * MS, 0, 0), "no rows: from the request's end");
+        }
+    }
+
+    @Test
+    void theCursorAfterAnInitialFrameLooksBackForLateRowsButNotBeforeTheAnswersStart() {
+        try (Frame f = read(row(1500, 1, "a"), row(2000, 2, "b"))) {
+            TailCursor c = TailCursor.after(f, 1, 2500 * MS, 1000 * MS, 0);
+            assertEquals(new TailCursor(2000 * MS, 1000 * MS, c.sent()), c);
+            assertEquals(2, c.keys(), "both rows of the last second are known, so neither is sent again");
+            TailCursor clipped = TailCursor.after(f, 1, 2500 * MS, 1000 * MS, 1800 * MS);
+            assertEquals(1800 * MS, clipped.horizonNanos(), "the answer did not ask for rows before 1800");
+            assertEquals(1, clipped.keys());
+        }
+        try (Frame f = read()) {
+            // an empty answer: a row stamped just before its end may still become visible
+            assertEquals(new TailCursor(2500 * MS, 1500 * MS, Map.of()), TailCursor.after(f, 1, 2500 * MS, 1000 * MS, 0));
+            assertEquals(new TailCursor(2500 * MS, 2200 * MS, Map.of()), TailCursor.after(f, 1, 2500 * MS, 1000 * MS, 2200 * MS));
         }
     }
 

@@ -682,6 +682,17 @@ func TestDemoAlertRule(t *testing.T) {
 					t.Run(str(rule["title"])+" "+str(entry["refId"]), func(t *testing.T) {
 						runAlertQuery(t, h, s, str(entry["refId"]), model, entry["relativeTimeRange"])
 					})
+					// A rule copied from a live panel keeps stream: true; alerting must still get the wide
+					// series and no Live channel (nobody would subscribe to it).
+					streaming := map[string]any{"stream": true}
+					for k, v := range model {
+						if k != "stream" {
+							streaming[k] = v
+						}
+					}
+					t.Run(str(rule["title"])+" "+str(entry["refId"])+" with stream on", func(t *testing.T) {
+						runAlertQuery(t, h, s, str(entry["refId"]), streaming, entry["relativeTimeRange"])
+					})
 				}
 			}
 		}
@@ -732,6 +743,9 @@ func runAlertQuery(t *testing.T, h *pluginHost, s dsSettings, refID string, mode
 	res := decodeQueryData(t, raw)
 	f := okFrame(t, res, raw, refID)
 	t.Logf("%d rows, fields %v, executed %q", rowCount(t, f), fieldNames(f), executedQuery(f))
+	if f.Meta != nil && f.Meta.Channel != "" {
+		t.Errorf("an alert rule's query was issued Live channel %q", f.Meta.Channel)
+	}
 	if rowCount(t, f) == 0 {
 		t.Fatalf("no rows in the rule's range: the rule would be NoData")
 	}

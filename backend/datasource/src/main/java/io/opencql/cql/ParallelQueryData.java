@@ -37,10 +37,13 @@ public final class ParallelQueryData implements QueryDataHandler, AutoCloseable 
     /** Most queries wait on the network, not the CPU; more than this many at once only queue. */
     static final int THREADS = 16;
 
-    /** Runs one query; must not throw (the query side maps its errors to responses). */
+    /**
+     * Runs one query; must not throw (the query side maps its errors to responses). {@code fromAlert}: Grafana
+     * Alerting sent the request (no browser will subscribe to a Live channel).
+     */
     @FunctionalInterface
     public interface Engine {
-        DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, RequestContext rc);
+        DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, boolean fromAlert, RequestContext rc);
     }
 
     private final InstanceManager<CqlInstance> instances;
@@ -85,17 +88,17 @@ public final class ParallelQueryData implements QueryDataHandler, AutoCloseable 
             return new QueryDataResponse(out);
         }
         try (lease) {
-            run(lease.instance(), toRun, req.context(), rc, out);
+            run(lease.instance(), toRun, req.context(), req.fromAlert(), rc, out);
         }
         return new QueryDataResponse(out);
     }
 
-    private void run(CqlInstance instance, List<DataQuery> queries, PluginContext ctx, RequestContext rc,
+    private void run(CqlInstance instance, List<DataQuery> queries, PluginContext ctx, boolean fromAlert, RequestContext rc,
                      Map<String, DataResponse> out) {
         List<Future<DataResponse>> futures = new ArrayList<>(queries.size());
         for (DataQuery q : queries) {
             try {
-                futures.add(pool.submit(() -> execute(instance, q, ctx, rc)));
+                futures.add(pool.submit(() -> execute(instance, q, ctx, fromAlert, rc)));
             } catch (RejectedExecutionException e) {
                 futures.add(null); // shutting down
             }
@@ -112,12 +115,12 @@ public final class ParallelQueryData implements QueryDataHandler, AutoCloseable 
         }
     }
 
-    private DataResponse execute(CqlInstance instance, DataQuery q, PluginContext ctx, RequestContext rc) {
+    private DataResponse execute(CqlInstance instance, DataQuery q, PluginContext ctx, boolean fromAlert, RequestContext rc) {
         if (rc.isCancelled()) {
             return cancelled();
         }
         try {
-            DataResponse r = engine.execute(instance, q, ctx, rc);
+            DataResponse r = engine.execute(instance, q, ctx, fromAlert, rc);
             return r != null ? r : DataResponse.internal("the query engine returned no response");
         } catch (RuntimeException | Error e) {
             LOG.error("query {} failed unexpectedly", q.refId(), e);

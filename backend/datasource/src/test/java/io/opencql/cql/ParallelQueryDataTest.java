@@ -83,7 +83,7 @@ class ParallelQueryDataTest {
 
     @Test
     void selftestNeedsNoInstanceNorSettings() throws Exception {
-        handler = new ParallelQueryData(instances, (i, q, c, r) -> {
+        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
             throw new AssertionError("the engine must not run for selftest");
         });
         QueryDataResponse r = handler.queryData(request(List.of(query("A", "selftest"), query("B", "selftest")), null), RequestContext.NONE);
@@ -101,7 +101,7 @@ class ParallelQueryDataTest {
     void queriesRunInParallelAndKeepTheirOrder() throws Exception {
         int n = 8;
         CountDownLatch allStarted = new CountDownLatch(n);
-        handler = new ParallelQueryData(instances, (i, q, c, r) -> {
+        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
             allStarted.countDown();
             try {
                 // only returns if all n queries are running at the same time
@@ -123,7 +123,7 @@ class ParallelQueryDataTest {
 
     @Test
     void oneFailingQueryDoesNotAffectTheOthers() throws Exception {
-        handler = new ParallelQueryData(instances, (i, q, c, r) -> switch (q.refId()) {
+        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> switch (q.refId()) {
             case "boom" -> throw new IllegalStateException("engine bug");
             case "bad" -> DataResponse.badRequest("syntax error");
             default -> DataResponse.ok(List.of());
@@ -143,7 +143,7 @@ class ParallelQueryDataTest {
     void cancellingTheRequestInterruptsRunningQueries() throws Exception {
         CountDownLatch started = new CountDownLatch(2);
         CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
-        handler = new ParallelQueryData(instances, (i, q, c, r) -> {
+        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
             started.countDown();
             try {
                 Thread.sleep(30_000);
@@ -174,7 +174,7 @@ class ParallelQueryDataTest {
 
     @Test
     void invalidSettingsReachTheEngineAsAnInstanceThatSaysSo() throws Exception {
-        handler = new ParallelQueryData(instances, (i, q, c, r) -> {
+        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
             try {
                 i.settings();
                 return DataResponse.ok(List.of());

@@ -55,6 +55,15 @@ public final class QueryEngine {
     }
 
     public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, RequestContext rc) {
+        return execute(instance, query, ctx, false, rc);
+    }
+
+    /**
+     * @param fromAlert Grafana Alerting asks: nobody will subscribe, so a {@code stream: true} query is answered as
+     *                  a plain query in its own format (a wide time series an alert rule can evaluate) and no
+     *                  channel is issued.
+     */
+    public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, boolean fromAlert, RequestContext rc) {
         String executed = null;
         Duration timeout = CqlSettings.DEFAULT_QUERY_TIMEOUT;
         try {
@@ -72,7 +81,7 @@ public final class QueryEngine {
             if (rc.isCancelled()) {
                 return response(QueryErrors.map(new java.util.concurrent.CancellationException(), timeout), executed);
             }
-            if (model.stream() && streams != null) {
+            if (model.stream() && streams != null && !fromAlert) {
                 return DataResponse.ok(streamAnswer(session, settings, model, query, ctx, cql, limit, timeout, rc));
             }
             return DataResponse.ok(run(session, settings, model, query, cql, limit, timeout, rc));

@@ -104,9 +104,13 @@ class LiveStreamIT {
     }
 
     static DataResponse query(CqlDataSource ds, PluginContext ctx, String modelJson) throws Exception {
+        return query(ds, ctx, modelJson, Map.of());
+    }
+
+    static DataResponse query(CqlDataSource ds, PluginContext ctx, String modelJson, Map<String, String> headers) throws Exception {
         long now = System.currentTimeMillis();
         DataQuery q = new DataQuery("A", 1000, 1000, new TimeRange(now - 3_600_000, now), modelJson.getBytes(StandardCharsets.UTF_8), "");
-        return ds.plugin().queryData().queryData(new QueryDataRequest(ctx, Map.of(), List.of(q)), RequestContext.NONE).responses().get("A");
+        return ds.plugin().queryData().queryData(new QueryDataRequest(ctx, headers, List.of(q)), RequestContext.NONE).responses().get("A");
     }
 
     /** The path of the channel QueryData gave, checked against the data source's uid. */
@@ -525,6 +529,34 @@ class LiveStreamIT {
         assertEquals(List.of(1, 2), run1.packets.seqs());
         assertEquals(List.of(3, 4, 5), run2.packets.seqs(), "continues after the last packet of the old process");
         assertTrue(run2.packets.packets.get(0).has("schema"), "a new run starts with the schema");
+    }
+
+    @Test
+    void anAlertRuleQueryWithStreamOnGetsItsWideSeriesAndIssuesNoChannel(@TempDir Path otherState) throws Exception {
+        String a = "s" + partition();
+        String b = "s" + partition();
+        PreparedStatement ins = admin.prepare("INSERT INTO " + KS + ".readings (sensor, ts, value) VALUES (?, ?, ?)");
+        long t0 = System.currentTimeMillis() - 5_000;
+        admin.execute(ins.bind(a, Instant.ofEpochMilli(t0), 1.0));
+        admin.execute(ins.bind(b, Instant.ofEpochMilli(t0), 2.0));
+        PluginContext ctx = ctx("live-alert", node.contactPoint());
+        String modelJson = model("SELECT sensor, ts, value FROM readings WHERE sensor IN ('" + a + "', '" + b + "') AND $__timeFilter(ts)",
+                "\"format\":\"time_series\"");
+        CqlDataSource alerting = dataSource(state);
+        // Grafana forwards the header with its http_ prefix on newer versions; either spelling counts
+        DataResponse r = query(alerting, ctx, modelJson, Map.of("http_FromAlert", "true"));
+        assertEquals(200, r.status(), r.error());
+        assertEquals(1, r.frames().size());
+        try (Frame f = r.frames().get(0)) {
+            assertNull(f.meta().channel(), "no Live channel for an alert rule");
+            assertEquals("timeseries-wide", f.meta().type());
+            assertEquals(List.of("ts", "value", "value"), f.fields().stream().map(Field::name).toList());
+            assertEquals(Set.of(Map.of("sensor", a), Map.of("sensor", b)), Set.of(f.field(1).labels(), f.field(2).labels()));
+        }
+        // the very same query from a dashboard is issued a channel; the alert evaluation must not have registered it
+        String path = path(query(dataSource(otherState), ctx, modelJson), "live-alert");
+        assertEquals(StreamReply.Status.NOT_FOUND,
+                alerting.plugin().stream().subscribeStream(new StreamRequest(ctx, path, null, Map.of())).status());
     }
 
     @Test

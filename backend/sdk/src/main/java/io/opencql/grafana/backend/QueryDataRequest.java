@@ -14,4 +14,9 @@ public record QueryDataRequest(PluginContext context, Map<String, String> header
     public String header(String name) {
         return Headers.find(headers, name);
     }
+
+    /** True when Grafana Alerting (an alert or recording rule evaluation) sent the request: header {@code FromAlert}. */
+    public boolean fromAlert() {
+        return "true".equalsIgnoreCase(header("FromAlert"));
+    }
 }

@@ -470,7 +470,8 @@ class LiveStreamIT {
             assertNull(run.failure);
             outage.up();
             long upAt = System.nanoTime();
-            awaitAdminSession(); // the test's own session reconnects on the driver's schedule
+            awaitAdminSession(); // the test's own session reconnects within a second
+            long adminBackMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upAt);
             insert(ins, p, tie, 7); // the same millisecond as the row before the outage
             expected.add(7);
             for (int s = 8; s <= 12; s++) {
@@ -491,9 +492,9 @@ class LiveStreamIT {
                     + ": read failed \\(attempt 1\\), retrying in 1\\.0 s: .+"), warnings.get(0));
             assertTrue(logs.list.stream().anyMatch(e -> e.getLevel() == Level.INFO
                     && e.getFormattedMessage().contains("reading again after")), "recovery is logged");
-            System.err.printf("FIGURE stream outage (%s): down %d ms, %d warnings, all %d rows once, the last ones %d ms after the node was"
-                    + " back%n", outage.describe(), TimeUnit.NANOSECONDS.toMillis(upAt - downAt), warnings.size(), expected.size(),
-                    recoveredMs);
+            System.err.printf("FIGURE stream outage (%s): down %d ms, %d warnings, all %d rows once; after the node was back:"
+                    + " rows written from %d ms, the last one streamed at %d ms%n", outage.describe(),
+                    TimeUnit.NANOSECONDS.toMillis(upAt - downAt), warnings.size(), expected.size(), adminBackMs, recoveredMs);
         } finally {
             tailLog.detachAppender(logs);
         }

@@ -301,14 +301,15 @@ class TailCursorTest {
     }
 
     @Test
-    void backoffDoublesFromOneSecondToThirty() {
-        long[] expected = {1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000};
+    void backoffDoublesFromOneSecondToFive() {
+        long[] expected = {1000, 2000, 4000, 5000, 5000, 5000};
         long[] got = new long[expected.length];
         for (int i = 0; i < got.length; i++) {
             got[i] = LiveTail.backoffMs(i + 1, 250);
         }
         assertArrayEquals(expected, got);
         assertEquals(60_000, LiveTail.backoffMs(1, 60_000), "never sooner than the interval");
-        assertEquals(30_000, LiveTail.backoffMs(100, 1000));
+        assertEquals(5_000, LiveTail.backoffMs(100, 1000));
+        assertEquals(5_000, LiveTail.backoffMs(Integer.MAX_VALUE, 1000), "no overflow after a very long outage");
     }
 }

@@ -203,3 +203,58 @@ func TestPackageZipInstallsByUnzipping(t *testing.T) {
 		}
 	}
 }
+
+// TestPackageDamagedCDSArchiveIsSkipped: a damaged lib/app.jsa (a torn copy, a bad disk; same size and mtime, so
+// only its checksums tell) must not crash the JVM, whose crash report would go to stdout, where go-plugin expects
+// the handshake alone. The plugin starts without the archive, says so on stderr, and answers.
+func TestPackageDamagedCDSArchiveIsSkipped(t *testing.T) {
+	archive := jreZip(t)
+	plugins := t.TempDir()
+	unzipLikeUnzip(t, archive, plugins)
+	dir := filepath.Join(plugins, pluginID)
+	jsa := filepath.Join(dir, "lib", "app.jsa")
+	st, err := os.Stat(jsa)
+	if err != nil {
+		t.Fatalf("the package has no CDS archive: %v", err)
+	}
+	if err := os.Chmod(jsa, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(jsa, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := make([]byte, 64<<10)
+	for i := range junk {
+		junk[i] = byte(i*131 + 7)
+	}
+	if _, err := f.WriteAt(junk, st.Size()/100); err != nil { // inside the first mapped region
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(jsa, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+
+	h, err := startPluginAt(filepath.Join(dir, fmt.Sprintf("gpx_cql_%s_%s", runtime.GOOS, runtime.GOARCH)))
+	if err != nil {
+		t.Fatalf("the plugin with a damaged CDS archive did not start (a JVM crash report on stdout breaks the handshake): %v", err)
+	}
+	defer h.kill()
+	t.Logf("handshake and dispense in %v", h.startTook.Round(time.Millisecond))
+	if _, raw := h.queryData(t, newSettings(t, nil, nil), selftestQuery("A")); raw.Responses["A"] == nil || raw.Responses["A"].Status != 200 {
+		t.Errorf("self-test: %v, want status 200", raw.Responses["A"])
+	}
+	warned := false
+	for _, line := range h.stderr.Since(0) {
+		if strings.Contains(line, "app.jsa") {
+			warned = true
+			t.Logf("stderr: %s", line)
+		}
+	}
+	if !warned {
+		t.Errorf("nothing on stderr says the archive lib/app.jsa was skipped")
+	}
+}

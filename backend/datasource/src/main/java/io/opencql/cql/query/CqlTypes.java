@@ -166,6 +166,33 @@ public final class CqlTypes {
         });
     }
 
+    /**
+     * Whether a column of type {@code t} can be a time index: a timestamp or date, or an int/bigint holding epoch
+     * time (read by {@link #timeReader}).
+     */
+    static boolean canBeTime(DataType t) {
+        int code = t.getProtocolCode();
+        return fieldType(t) == FieldType.TIME || code == INT || code == BIGINT;
+    }
+
+    /**
+     * A reader for a time index column: timestamps and dates as always; an int/bigint epoch becomes a time, its unit
+     * told by magnitude, value by value (Grafana's SQL sources do the same): below 10^11 seconds, below 10^14
+     * milliseconds, below 10^17 microseconds, else nanoseconds. So milliseconds before 1973-03-03 read as seconds.
+     */
+    static ColumnReader timeReader(DataType t) {
+        return switch (t.getProtocolCode()) {
+            case INT -> new ColumnReader(t, FieldType.TIME, true, (b, o, n, f, c) -> c.appendEpoch(b.getInt(o), f));
+            case BIGINT -> new ColumnReader(t, FieldType.TIME, true, (b, o, n, f, c) -> c.appendEpoch(b.getLong(o), f));
+            default -> {
+                if (fieldType(t) != FieldType.TIME) {
+                    throw new IllegalArgumentException("a " + t.asCql(false, true) + " column cannot be a time index");
+                }
+                yield reader(t);
+            }
+        };
+    }
+
     /** How a value of type {@code t} is written inside JSON (recursively for nested and frozen types). */
     static JsonWriter json(DataType t) {
         Scalar s = scalar(t);
@@ -559,6 +586,29 @@ public final class CqlTypes {
                 f.appendNull();
             } else {
                 f.appendLong(ms * 1_000_000L);
+            }
+        }
+
+        /** An integer epoch in seconds, ms, µs or ns by magnitude ({@link CqlTypes#timeReader}). */
+        void appendEpoch(long v, Field f) {
+            long a = v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v);
+            if (a < 100_000_000_000L) {
+                appendScaled(v, a, 1_000_000_000L, f); // seconds
+            } else if (a < 100_000_000_000_000L) {
+                appendScaled(v, a, 1_000_000L, f); // milliseconds
+            } else if (a < 100_000_000_000_000_000L) {
+                appendScaled(v, a, 1_000L, f); // microseconds
+            } else {
+                f.appendLong(v); // nanoseconds
+            }
+        }
+
+        private void appendScaled(long v, long abs, long nanosPerUnit, Field f) {
+            if (abs > Long.MAX_VALUE / nanosPerUnit) {
+                unrepresentable++;
+                f.appendNull();
+            } else {
+                f.appendLong(v * nanosPerUnit);
             }
         }
 

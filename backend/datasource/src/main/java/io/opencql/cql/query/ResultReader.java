@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.type.DataType;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.Frame;
@@ -36,7 +37,10 @@ import java.util.function.Function;
  */
 final class ResultReader {
 
-    /** Which result columns are read into which fields (in field order), and a column whose null drops the row. */
+    /**
+     * Which result columns are read into which fields (in field order), and the time index ({@code requiredColumn},
+     * -1: none): a row whose time is null is dropped, and an int/bigint time column is read as epoch time.
+     */
     record Plan(int[] columns, int requiredColumn) {
         static Plan all(ColumnDefinitions defs) {
             int[] cols = new int[defs.size()];
@@ -76,7 +80,8 @@ final class ResultReader {
             Field[] fields = new Field[cols.length];
             CqlTypes.ColumnReader[] readers = new CqlTypes.ColumnReader[cols.length];
             for (int k = 0; k < cols.length; k++) {
-                readers[k] = CqlTypes.reader(defs.get(cols[k]).getType());
+                DataType type = defs.get(cols[k]).getType();
+                readers[k] = cols[k] == required ? CqlTypes.timeReader(type) : CqlTypes.reader(type);
                 fields[k] = frame.addField(defs.get(cols[k]).getName().asInternal(), readers[k].fieldType(), true);
             }
             long rows = 0;

@@ -73,7 +73,8 @@ final class ResultShapes {
 
     /**
      * The result column a time index is read from: {@code timeColumn} by name (exact, then ignoring case), which must
-     * be a timestamp or date; without it the first timestamp/date column. Errors say what {@code needs} it.
+     * be a timestamp or date, or an int/bigint epoch; without it the first timestamp/date column (an epoch column
+     * is used only when named). Errors say what {@code needs} it.
      */
     static int timeColumn(ColumnDefinitions defs, String timeColumn, String needs, String noneHint) {
         int time = -1;
@@ -92,10 +93,10 @@ final class ResultShapes {
                 throw QueryException.badRequest("query option timeColumn: the result has no column '" + timeColumn + "' (columns: "
                         + describe(defs) + ")");
             }
-            if (CqlTypes.fieldType(defs.get(time).getType()) != FieldType.TIME) {
+            if (!CqlTypes.canBeTime(defs.get(time).getType())) {
                 throw QueryException.badRequest("query option timeColumn: column '" + name(defs, time) + "' is a "
-                        + defs.get(time).getType().asCql(false, true) + "; " + needs + " needs a timestamp or date column"
-                        + " (a timeuuid converts with toTimestamp(" + name(defs, time) + "))");
+                        + defs.get(time).getType().asCql(false, true) + "; " + needs + " needs a timestamp or date column,"
+                        + " or an int/bigint epoch (a timeuuid converts with toTimestamp(" + name(defs, time) + "))");
             }
             return time;
         }

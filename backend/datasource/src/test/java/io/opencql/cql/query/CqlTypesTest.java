@@ -1,6 +1,8 @@
 package io.opencql.cql.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
@@ -47,7 +49,11 @@ class CqlTypesTest {
     /** Encodes each value with the driver's codec for {@code type}, reads it back through our reader. */
     @SuppressWarnings("unchecked")
     Field read(DataType type, Object... values) {
-        CqlTypes.ColumnReader r = CqlTypes.reader(type);
+        return read(CqlTypes.reader(type), type, values);
+    }
+
+    @SuppressWarnings("unchecked")
+    Field read(CqlTypes.ColumnReader r, DataType type, Object... values) {
         Field f = frame.addField("c" + frame.fields().size(), r.fieldType(), true);
         TypeCodec<Object> codec = CodecRegistry.DEFAULT.codecFor(type);
         for (Object v : values) {
@@ -289,5 +295,34 @@ class CqlTypesTest {
         r.append(ByteBuffer.wrap(new byte[] {1, 2}), f);
         assertEquals(List.of("0x0102"), values(f));
         assertTrue(CqlTypes.SCALARS.size() >= 20);
+    }
+
+    @Test
+    void anIntOrBigintTimeIndexIsAnEpochWhoseUnitItsMagnitudeTells() {
+        long ms = Instant.parse("2024-06-01T12:34:56.789Z").toEpochMilli();
+        long ns = ms * 1_000_000L;
+        CqlTypes.ColumnReader big = CqlTypes.timeReader(DataTypes.BIGINT);
+        Field f = read(big, DataTypes.BIGINT, ms / 1000, ms, ms * 1000, ns, 0L, -86_400L, null,
+                100_000_000_000L, 99_999_999_999L, 9_300_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE);
+        assertEquals(FieldType.TIME, f.type());
+        assertEquals(Arrays.asList(
+                        ns - 789_000_000L, ns, ns, ns, // seconds, milliseconds, microseconds, nanoseconds
+                        0L, -86_400_000_000_000L, null,
+                        100_000_000_000_000_000L, // 10^11: milliseconds (1973-03-03)
+                        null, // just below 10^11: seconds, past 2262: not a Grafana time
+                        null, // microseconds past 2262
+                        Long.MAX_VALUE, Long.MIN_VALUE), // nanoseconds
+                values(f));
+        assertEquals(2, big.unrepresentable());
+
+        CqlTypes.ColumnReader small = CqlTypes.timeReader(DataTypes.INT);
+        assertEquals(Arrays.asList(ns - 789_000_000L, null, -2_147_483_648_000_000_000L),
+                values(read(small, DataTypes.INT, (int) (ms / 1000), null, Integer.MIN_VALUE)));
+
+        assertEquals(FieldType.TIME, CqlTypes.timeReader(DataTypes.TIMESTAMP).fieldType());
+        assertEquals(FieldType.TIME, CqlTypes.timeReader(DataTypes.DATE).fieldType());
+        assertTrue(CqlTypes.canBeTime(DataTypes.BIGINT) && CqlTypes.canBeTime(DataTypes.INT) && CqlTypes.canBeTime(DataTypes.DATE));
+        assertFalse(CqlTypes.canBeTime(DataTypes.DOUBLE) || CqlTypes.canBeTime(DataTypes.TEXT) || CqlTypes.canBeTime(DataTypes.SMALLINT));
+        assertThrows(IllegalArgumentException.class, () -> CqlTypes.timeReader(DataTypes.TEXT));
     }
 }

@@ -41,6 +41,12 @@ class ShapesIT {
         s.execute("INSERT INTO metrics (host, ts, cpu) VALUES ('a', " + T3 + ", 3.5)");
         s.execute("INSERT INTO metrics (host, ts, cpu, mem) VALUES ('b', " + T1 + ", 10, 100)");
         s.execute("INSERT INTO metrics (host, ts, cpu, mem) VALUES ('b', " + T3 + ", 30, 300)");
+        s.execute("DROP TABLE IF EXISTS epochs");
+        s.execute("CREATE TABLE epochs (host text, ms bigint, s int, cpu double, PRIMARY KEY (host, ms))");
+        for (long t : new long[] {T1, T2, T3}) {
+            s.execute("INSERT INTO epochs (host, ms, s, cpu) VALUES ('a', " + t + ", " + t / 1000 + ", " + (t - T1) / 60_000 + ")");
+        }
+        s.execute("INSERT INTO epochs (host, ms, cpu) VALUES ('b', " + T2 + ", 7)");
     }
 
     static DataResponse run(String cql, String extra) {
@@ -151,6 +157,37 @@ class ShapesIT {
     }
 
     @Test
+    void anIntOrBigintEpochColumnNamedInTimeColumnIsTheTimeIndex() {
+        List<Long> times = List.of(T1 * 1_000_000L, T2 * 1_000_000L, T3 * 1_000_000L);
+        // milliseconds in a bigint, filtered by $__timeFilter (epoch ms literals)
+        try (Frame f = ok("SELECT ms, cpu FROM epochs WHERE host = 'a' AND $__timeFilter(ms)", "\"format\":\"time_series\",\"timeColumn\":\"ms\"")) {
+            assertEquals(List.of("ms", "cpu"), f.fields().stream().map(Field::name).toList());
+            assertEquals(FieldType.TIME, f.field(0).type());
+            assertEquals(times, values(f.field(0)));
+            assertEquals(List.of(0.0, 1.0, 2.0), values(f.field(1)));
+        }
+        // seconds in an int, filtered by $__unixEpochFilter; the bigint is then a value like any number
+        try (Frame f = ok("SELECT s, cpu FROM epochs WHERE host = 'a' AND $__unixEpochFilter(s) ALLOW FILTERING",
+                "\"format\":\"time_series\",\"timeColumn\":\"s\"")) {
+            assertEquals(times, values(f.field(0)));
+        }
+        // a row without the epoch is left out, with a notice, as a null timestamp is
+        DataResponse r = run("SELECT s, cpu FROM epochs", "\"format\":\"time_series\",\"timeColumn\":\"s\"");
+        assertEquals(200, r.status(), r.error());
+        try (Frame f = r.frames().get(0)) {
+            assertEquals(times, values(f.field(0)));
+            assertEquals(List.of("1 rows with a null time in column 's' were left out"),
+                    f.meta().notices().stream().map(n -> n.text()).toList());
+        }
+        // never picked unless named; in a table it stays a number
+        assertEquals(400, run("SELECT ms, cpu FROM epochs WHERE host = 'a'", "\"format\":\"time_series\"").status());
+        try (Frame f = ok("SELECT ms, cpu FROM epochs WHERE host = 'a'", "\"format\":\"table\",\"timeColumn\":\"ms\"")) {
+            assertEquals(FieldType.INT64, f.field(0).type());
+            assertEquals(List.of(T1, T2, T3), values(f.field(0)));
+        }
+    }
+
+    @Test
     void zeroRowsIsATypedFrameAndNoError() {
         try (Frame f = ok("SELECT ts, host, cpu, mem FROM metrics WHERE host = 'nobody'", "\"format\":\"time_series\"")) {
             assertEquals(List.of("ts", "cpu", "mem"), f.fields().stream().map(Field::name).toList());
@@ -175,8 +212,8 @@ class ShapesIT {
 
         r = run(CQL, "\"format\":\"time_series\",\"timeColumn\":\"cpu\"");
         assertEquals(400, r.status());
-        assertEquals("query option timeColumn: column 'cpu' is a double; format time_series needs a timestamp or date column"
-                + " (a timeuuid converts with toTimestamp(cpu))", r.error());
+        assertEquals("query option timeColumn: column 'cpu' is a double; format time_series needs a timestamp or date column,"
+                + " or an int/bigint epoch (a timeuuid converts with toTimestamp(cpu))", r.error());
 
         r = run(CQL, "\"format\":\"time_series\",\"timeColumn\":\"when\"");
         assertEquals(400, r.status());

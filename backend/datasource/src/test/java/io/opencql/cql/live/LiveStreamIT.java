@@ -28,6 +28,7 @@ import io.opencql.grafana.backend.StreamRequest;
 import io.opencql.grafana.backend.StreamSender;
 import io.opencql.grafana.backend.TimeRange;
 import io.opencql.grafana.data.Field;
+import io.opencql.grafana.data.FieldType;
 import io.opencql.grafana.data.Frame;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -73,6 +74,7 @@ class LiveStreamIT {
         admin.execute("CREATE KEYSPACE IF NOT EXISTS " + KS + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
         admin.execute("CREATE TABLE IF NOT EXISTS " + KS + ".events (p int, ts timestamp, seq int, v double, PRIMARY KEY (p, ts, seq))");
         admin.execute("CREATE TABLE IF NOT EXISTS " + KS + ".readings (sensor text, ts timestamp, value double, PRIMARY KEY (sensor, ts))");
+        admin.execute("CREATE TABLE IF NOT EXISTS " + KS + ".epoch_events (p int, ms bigint, seq int, PRIMARY KEY (p, ms, seq))");
     }
 
     @AfterEach
@@ -530,6 +532,32 @@ class LiveStreamIT {
         assertEquals(List.of(1, 2), run1.packets.seqs());
         assertEquals(List.of(3, 4, 5), run2.packets.seqs(), "continues after the last packet of the old process");
         assertTrue(run2.packets.packets.get(0).has("schema"), "a new run starts with the schema");
+    }
+
+    @Test
+    void aStreamFollowsABigintEpochTimeColumn() throws Exception {
+        int p = partition();
+        PreparedStatement ins = admin.prepare("INSERT INTO " + KS + ".epoch_events (p, ms, seq) VALUES (?, ?, ?)");
+        CqlDataSource ds = dataSource(state);
+        PluginContext ctx = ctx("live-epoch", node.contactPoint());
+        admin.execute(ins.bind(p, System.currentTimeMillis() - 5_000, 1));
+        DataResponse answer = query(ds, ctx, model("SELECT ms, seq FROM epoch_events WHERE p = " + p + " AND $__timeFilter(ms)",
+                "\"timeColumn\":\"ms\",\"streamIntervalMs\":250"));
+        String path = path(answer, "live-epoch");
+        try (Frame initial = answer.frames().get(0)) {
+            assertEquals(1, initial.rowCount());
+            assertEquals(FieldType.TIME, initial.field(0).type());
+        }
+        Runner run = new Runner(ds, ctx, path);
+        long tie = System.currentTimeMillis();
+        admin.execute(ins.bind(p, tie, 2));
+        Thread.sleep(600);
+        admin.execute(ins.bind(p, tie, 3)); // same millisecond, after the cursor reached it
+        admin.execute(ins.bind(p, tie + 5, 4));
+        assertTrue(run.packets.waitFor(g -> g.rows.size() >= 3, 10_000), "rows: " + run.packets.seqs());
+        Thread.sleep(600);
+        assertEquals(List.of(2, 3, 4), run.packets.seqs());
+        assertEquals(tie, run.packets.rows.get(0).get("ms").asLong(), "the epoch travels as a Grafana time (ms in JSON)");
     }
 
     @Test

@@ -51,6 +51,13 @@ export function preferring(columns: CqlColumn[], first: (c: CqlColumn) => boolea
   return [...columns.filter(first), ...columns.filter((c) => !first(c))];
 }
 
+/** Time column candidates: timestamp, then date, then timeuuid columns, then the rest. */
+export function timeColumnOrder(columns: CqlColumn[]): CqlColumn[] {
+  const rank = (c: CqlColumn) => ['timestamp', 'date', 'timeuuid'].indexOf(baseType(c.type));
+  const ranked = (r: number) => columns.filter((c) => rank(c) === r);
+  return [...ranked(0), ...ranked(1), ...ranked(2), ...ranked(-1)];
+}
+
 /** The first clustering column, the only one `ORDER BY` may name on its own. */
 export function firstClusteringColumn(columns: CqlColumn[]): CqlColumn | undefined {
   return columns.find((c) => c.kind === 'clustering');

@@ -1,7 +1,7 @@
 /*
  * A page that renders the plugin's settings page and query editor the way Grafana does (dark theme, the real
  * @grafana/ui components, the real Monaco editor bundled here, no CDN), with a fake schema behind the
- * completion. run.mjs drives it in headless Chromium. State lives here so edits render back as in Grafana; the
+ * completion and the query builder (run.mjs switches the same query from code to builder mode and back). run.mjs drives it in headless Chromium. State lives here so edits render back as in Grafana; the
  * page publishes what the editors reported on window.__cql for the checks to read.
  */
 import React, { useState } from 'react';

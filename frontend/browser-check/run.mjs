@@ -324,6 +324,94 @@ async function main() {
       }
     });
 
+    // the builder: pick in the real @grafana/ui selects, read the CQL the query receives
+    const card = page.locator('#query-card');
+    /** Opens the select with this input id (or locator) and picks the option with exactly this text. */
+    const pick = async (select, option) => {
+      await (typeof select === 'string' ? page.locator(`#${select}`) : select).click();
+      const menu = page.getByLabel('Select options menu');
+      await menu.getByText(option, { exact: true }).first().click();
+      await menu.waitFor({ state: 'detached', timeout: 5000 });
+    };
+    const builderCql = () => card.getByTestId('cql-builder-cql').innerText();
+
+    await check(
+      'switching hand-written CQL to the builder asks first, then starts from the table in FROM',
+      async () => {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await card.getByRole('radio', { name: 'Builder' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByText('edited by hand', { exact: false }).waitFor({ timeout: 5000 });
+        await dialog.getByRole('button', { name: 'Use the builder' }).click();
+        await dialog.waitFor({ state: 'detached', timeout: 5000 });
+        await card.getByTestId('cql-query-builder').waitFor({ timeout: 5000 });
+        const q = (await published()).query;
+        expect(q.editorMode === 'builder', `editorMode is ${q.editorMode}`);
+        expect(q.builder?.table === 'cpu', `builder did not start from table cpu: ${JSON.stringify(q.builder)}`);
+        expect(q.cql === 'SELECT *\nFROM cpu', `cql not generated: ${JSON.stringify(q.cql)}`);
+        expect((await card.locator('.monaco-editor').count()) === 0, 'the code editor is still shown');
+      }
+    );
+
+    await check('the builder names the missing partition key columns', async () => {
+      const warning = card.getByTestId('cql-builder-warnings');
+      await warning.waitFor({ timeout: 10000 });
+      const text = await warning.innerText();
+      expect(text.includes('partition key columns host, day'), `warning does not name host and day: ${text}`);
+    });
+
+    await check('builder fields generate the CQL and set format and time column', async () => {
+      await pick('cql-builder-time', 'ts');
+      await pick('cql-builder-values', 'usage');
+      await pick('cql-builder-labels', 'host');
+      await page.locator('#cql-builder-key-host').fill('$host');
+      await pick(card.getByLabel('host operator'), 'IN');
+      await page.locator('#cql-builder-key-day').fill('$__timeBuckets(day)');
+      await pick(card.getByLabel('day operator'), 'IN');
+      await card.getByRole('radio', { name: 'Descending' }).click();
+      await page.locator('#cql-builder-limit').fill('1000');
+      await card.getByTestId('cql-builder-warnings').waitFor({ state: 'detached', timeout: 5000 });
+      const expected = [
+        'SELECT ts, host, usage',
+        'FROM cpu',
+        "WHERE host IN ('$host')",
+        '  AND day IN ($__timeBuckets(day))',
+        '  AND $__timeFilter(ts)',
+        'ORDER BY ts DESC',
+        'LIMIT 1000',
+      ].join('\n');
+      const shown = await builderCql();
+      expect(shown === expected, `builder shows:\n${shown}`);
+      const q = (await published()).query;
+      expect(q.cql === expected, `query.cql is:\n${q.cql}`);
+      expect(q.format === 'time_series' && q.timeColumn === 'ts', `format ${q.format}, timeColumn ${q.timeColumn}`);
+      const preview = await card.getByTestId('cql-preview').innerText();
+      expect(preview.includes("host IN ('web-1','o''brien')"), `preview does not quote the variable: ${preview}`);
+    });
+
+    await check('screenshot of the builder', async () => {
+      const shown = await builderCql();
+      expect(shown.includes('ORDER BY ts DESC'), `the builder is not showing the finished query: ${shown}`);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.locator('#cql-alias').fill('');
+      await page.getByRole('button', { name: 'Query preview' }).click();
+      await card.getByTestId('cql-preview').waitFor({ state: 'detached', timeout: 5000 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const file = path.join(SCREENSHOTS, 'query-builder.png');
+      await card.screenshot({ path: file, animations: 'disabled', style: STEADY });
+      expect(fs.statSync(file).size > 10000, `${file} is suspiciously small`);
+      fs.copyFileSync(file, path.join(DOCS_IMG, path.basename(file)));
+    });
+
+    await check('back to code keeps the generated CQL in Monaco', async () => {
+      const before = (await published()).query.cql;
+      await card.getByRole('radio', { name: 'Code' }).click();
+      await card.locator('.monaco-editor[role="code"]').waitFor({ timeout: 30000 });
+      await card.locator('.view-lines').getByText('ORDER BY ts DESC').waitFor({ timeout: 10000 });
+      const q = (await published()).query;
+      expect(q.editorMode === 'code' && q.cql === before, `code mode changed the CQL: ${JSON.stringify(q)}`);
+    });
+
     await check('no page errors and no request left the machine', async () => {
       expect(pageErrors.length === 0, `page errors: ${pageErrors.map((e) => e.message).join('; ')}`);
       expect(outside.length === 0, `requests to the outside: ${outside.join(', ')}`);

@@ -9,6 +9,7 @@ import {
   CONSISTENCY_LEVELS,
   DEFAULT_OPTIONS,
   DEFAULT_QUERY_VALUES,
+  EDITOR_QUERY_KEYS,
   JSON_DATA_KEYS,
   MIN_STREAM_INTERVAL_MS,
   QUERY_KEYS,
@@ -52,6 +53,7 @@ describe('README contract', () => {
   const jsonData = tableAfter('### `jsonData`');
   const secure = tableAfter('### `secureJsonData`');
   const query = tableAfter('## Query model');
+  const editorOnly = tableAfter('### Editor-only query keys');
 
   it('lists exactly the jsonData keys of CqlOptions', () => {
     expect(jsonData.map((r) => r.key).sort()).toEqual([...JSON_DATA_KEYS].sort());
@@ -63,6 +65,11 @@ describe('README contract', () => {
 
   it('lists exactly the query keys of CqlQuery', () => {
     expect(query.map((r) => r.key).sort()).toEqual([...QUERY_KEYS].sort());
+  });
+
+  it('lists exactly the editor-only query keys, apart from the query model the backend reads', () => {
+    expect(editorOnly.map((r) => r.key).sort()).toEqual([...EDITOR_QUERY_KEYS].sort());
+    expect(query.map((r) => r.key).filter((k) => EDITOR_QUERY_KEYS.includes(k))).toEqual([]);
   });
 
   it('has the same jsonData defaults', () => {

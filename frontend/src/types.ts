@@ -84,6 +84,50 @@ export interface CqlQuery extends DataQuery {
   /** Answer with a Grafana Live channel and tail new rows. */
   stream?: boolean;
   streamIntervalMs?: number;
+  /**
+   * Editor only (the backend never reads it): which editor shows the query. Absent means `code`, so queries
+   * saved before the builder existed open as they were.
+   */
+  editorMode?: EditorMode;
+  /**
+   * Editor only: the builder's fields. The builder always writes the CQL it generates into `cql`, which is all
+   * the backend runs; this is kept so the builder can show its fields again.
+   */
+  builder?: CqlBuilderState;
+}
+
+export type EditorMode = 'builder' | 'code';
+
+export const BUILDER_OPERATORS = ['=', 'IN', '<', '<=', '>', '>='] as const;
+export type BuilderOperator = (typeof BUILDER_OPERATORS)[number];
+
+/** One `WHERE` condition of the builder: `column operator value`. */
+export interface BuilderFilter {
+  column: string;
+  operator: BuilderOperator;
+  /**
+   * As typed: a literal (quoted by the column's CQL type when the CQL is generated), a dashboard variable
+   * (`$sensor`, `${sensor}`), or for `IN` several of those separated by commas.
+   */
+  value: string;
+}
+
+/** The fields of the query builder (editor only; see `CqlQuery.builder`). Names are as stored in the schema. */
+export interface CqlBuilderState {
+  /** Absent: the data source's default keyspace. */
+  keyspace?: string;
+  table?: string;
+  /** Filtered with the dashboard's time range; the time index of `time_series`. */
+  timeColumn?: string;
+  valueColumns?: string[];
+  labelColumns?: string[];
+  /** The partition key values and extra conditions on clustering columns, in the order they were added. */
+  filters?: BuilderFilter[];
+  /** `ORDER BY timeColumn`; only used when the time column is the first clustering column. */
+  order?: 'ASC' | 'DESC';
+  limit?: number;
+  /** Append `ALLOW FILTERING` (only when the user asks for it). */
+  allowFiltering?: boolean;
 }
 
 /** `queryType` of the protocol self-test query (touches no database). */
@@ -141,7 +185,13 @@ const SECURE_JSON_KEY_SET: Record<keyof CqlSecureJsonData, true> = {
   tlsClientCert: true,
   tlsClientKey: true,
 };
-const QUERY_KEY_SET: Record<Exclude<keyof CqlQuery, keyof DataQuery>, true> = {
+/** Query keys only the editor reads; the backend ignores them (README "Query editor", not "Query model"). */
+type EditorOnlyQueryKey = 'editorMode' | 'builder';
+const EDITOR_QUERY_KEY_SET: Record<EditorOnlyQueryKey, true> = {
+  editorMode: true,
+  builder: true,
+};
+const QUERY_KEY_SET: Record<Exclude<keyof CqlQuery, keyof DataQuery | EditorOnlyQueryKey>, true> = {
   cql: true,
   format: true,
   timeColumn: true,
@@ -155,4 +205,7 @@ const QUERY_KEY_SET: Record<Exclude<keyof CqlQuery, keyof DataQuery>, true> = {
 
 export const JSON_DATA_KEYS = Object.keys(JSON_DATA_KEY_SET);
 export const SECURE_JSON_KEYS = Object.keys(SECURE_JSON_KEY_SET);
+/** The keys the backend reads (README "Query model"). */
 export const QUERY_KEYS = Object.keys(QUERY_KEY_SET);
+/** The keys only the editor reads (README "Query editor"). */
+export const EDITOR_QUERY_KEYS = Object.keys(EDITOR_QUERY_KEY_SET);

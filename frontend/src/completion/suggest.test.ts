@@ -100,6 +100,8 @@ describe('identifiers', () => {
     expect(cqlIdentifier('Cpu')).toBe('"Cpu"');
     expect(cqlIdentifier('1st')).toBe('"1st"');
     expect(cqlIdentifier('a"b')).toBe('"a""b"');
+    // a reserved word is a name only in double quotes
+    expect(cqlIdentifier('order')).toBe('"order"');
   });
 
   it('finds the tables a query reads', () => {

@@ -2,6 +2,7 @@
  * What the CQL editor proposes at the cursor, independent of Monaco so it can be tested in jsdom. The schema comes
  * from the backend's resources; when a call fails the schema part is simply empty.
  */
+import { quoteIdentifier } from '../builder/cqlLiterals';
 import { CqlColumn } from '../types';
 import { CQL_FUNCTIONS, CQL_KEYWORDS } from './cqlWords';
 import { MACROS } from './macros';
@@ -60,7 +61,8 @@ export function normalizeIdentifier(raw: string): string {
 
 /** How to write a schema name in CQL: bare when CQL would read it back unchanged, quoted otherwise. */
 export function cqlIdentifier(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+  // one rule for completion and the builder, reserved words included ("order", "limit")
+  return quoteIdentifier(name);
 }
 
 /** Tables named after FROM / UPDATE / INTO anywhere in the text, qualified with the default keyspace if bare. */

@@ -110,10 +110,13 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalled();
   });
 
-  it('updates time column, alias and row limit, and runs when a field is left', () => {
+  it('updates time column, alias and row limit, and runs when a field is left', async () => {
     const { lastChange, onRunQuery } = setup({ cql: 'x' });
-    fireEvent.change(screen.getByLabelText('Time column'), { target: { value: 'event_time' } });
+    // the time column is a picker that also takes any name typed; choosing one runs the query
+    await userEvent.type(screen.getByLabelText('Time column'), 'event_time{enter}');
     expect(lastChange().timeColumn).toBe('event_time');
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    onRunQuery.mockClear();
     fireEvent.change(screen.getByLabelText('Alias'), { target: { value: '{{host}} {{column}}' } });
     expect(lastChange().alias).toBe('{{host}} {{column}}');
     fireEvent.change(screen.getByLabelText('Row limit'), { target: { value: '500' } });

@@ -1,19 +1,36 @@
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/data';
-import { Alert, Button, InlineField, InlineFieldRow, InlineSwitch, Input, Select, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  ConfirmModal,
+  InlineField,
+  InlineFieldRow,
+  InlineSwitch,
+  Input,
+  RadioButtonGroup,
+  Select,
+  useStyles2,
+} from '@grafana/ui';
 
+import { applyBuilder, initialBuilderState, isHandEdited } from '../builder/applyBuilder';
 import type { CqlDataSource } from '../datasource';
 import {
+  CqlBuilderState,
+  CqlColumn,
   CqlOptions,
   CqlQuery,
   DEFAULT_QUERY_VALUES,
+  EditorMode,
   FillMode,
   MIN_STREAM_INTERVAL_MS,
   QueryFormat,
   SELFTEST_QUERY_TYPE,
 } from '../types';
 import { CqlCodeEditor } from './CqlCodeEditor';
+import { QueryBuilder } from './QueryBuilder';
+import { TimeColumnPicker } from './TimeColumnPicker';
 
 export type Props = QueryEditorProps<CqlDataSource, CqlQuery, CqlOptions>;
 
@@ -31,6 +48,11 @@ export const FILL_OPTIONS: Array<SelectableValue<FillMode>> = [
   { label: 'Null', value: 'null', description: 'Missing points are null (gaps in graphs)' },
   { label: 'Previous', value: 'previous', description: 'Repeat the previous value' },
   { label: 'Value', value: 'value', description: 'A fixed value' },
+];
+
+export const MODE_OPTIONS: Array<SelectableValue<EditorMode>> = [
+  { label: 'Builder', value: 'builder', description: 'Pick a table and columns; the CQL is generated' },
+  { label: 'Code', value: 'code', description: 'Write the CQL yourself' },
 ];
 
 const LABEL_WIDTH = 14;
@@ -61,6 +83,10 @@ export function streamIntervalError(ms: number | undefined): string | undefined 
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
   const styles = useStyles2(getStyles);
   const [showPreview, setShowPreview] = useState(false);
+  /** The builder's fields waiting for the user to confirm that hand-written CQL may be replaced. */
+  const [pendingBuilder, setPendingBuilder] = useState<{ state: CqlBuilderState; columns: CqlColumn[] }>();
+
+  const mode: EditorMode = query.editorMode ?? 'code';
 
   const format = query.format ?? DEFAULT_QUERY_VALUES.format;
   const fill = query.fill ?? DEFAULT_QUERY_VALUES.fill;
@@ -70,6 +96,37 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
     onChange({ ...query, ...patch });
     if (run) {
       onRunQuery();
+    }
+  };
+
+  const onBuilderChange = (next: CqlBuilderState, columns: CqlColumn[], run: boolean) => {
+    onChange(applyBuilder(query, next, columns, datasource.defaultKeyspace));
+    if (run) {
+      onRunQuery();
+    }
+  };
+
+  const enterBuilder = (state: CqlBuilderState, columns: CqlColumn[]) => {
+    setPendingBuilder(undefined);
+    onBuilderChange(state, columns, true);
+  };
+
+  const switchMode = async (target: EditorMode) => {
+    if (target === mode) {
+      return;
+    }
+    if (target === 'code') {
+      // the CQL stays as the builder wrote it, ready to be edited
+      update({ editorMode: 'code' });
+      return;
+    }
+    const state = initialBuilderState(query, datasource.defaultKeyspace);
+    const keyspace = state.keyspace || datasource.defaultKeyspace;
+    const columns = keyspace && state.table ? await datasource.schema.getColumns(keyspace, state.table) : [];
+    if (isHandEdited(query, columns, datasource.defaultKeyspace)) {
+      setPendingBuilder({ state, columns });
+    } else {
+      enterBuilder(state, columns);
     }
   };
 
@@ -89,6 +146,15 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           This query returns one frame with every field type Grafana decodes; it does not touch the database.
         </Alert>
       )}
+      <div className={styles.modeRow}>
+        <RadioButtonGroup
+          aria-label="Editor mode"
+          size="sm"
+          options={MODE_OPTIONS}
+          value={mode}
+          onChange={(m) => void switchMode(m)}
+        />
+      </div>
       <InlineFieldRow>
         <InlineField label="Format" labelWidth={LABEL_WIDTH} htmlFor="cql-format" tooltip="Result shape">
           {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
@@ -100,21 +166,22 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             onChange={(v) => update({ format: v.value }, true)}
           />
         </InlineField>
-        <InlineField
-          label="Time column"
-          labelWidth={LABEL_WIDTH}
-          htmlFor="cql-time-column"
-          tooltip="Time index for Time series and streaming; empty means the first timestamp or date column"
-        >
-          <Input
-            id="cql-time-column"
-            width={20}
-            placeholder="first timestamp"
-            value={query.timeColumn ?? ''}
-            onChange={(e) => update({ timeColumn: e.currentTarget.value || undefined })}
-            onBlur={() => onRunQuery()}
-          />
-        </InlineField>
+        {mode === 'code' && (
+          <InlineField
+            label="Time column"
+            labelWidth={LABEL_WIDTH}
+            htmlFor="cql-time-column"
+            tooltip="Time index for Time series and streaming: a timestamp or date column of the tables the query names, or any name typed; empty means the first timestamp or date column"
+          >
+            <TimeColumnPicker
+              inputId="cql-time-column"
+              value={query.timeColumn}
+              cql={query.cql ?? ''}
+              schema={datasource.schema}
+              onChange={(timeColumn) => update({ timeColumn }, true)}
+            />
+          </InlineField>
+        )}
         <InlineField
           label="Alias"
           labelWidth={10}
@@ -211,22 +278,34 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           </InlineField>
         )}
       </InlineFieldRow>
-      <CqlCodeEditor
-        value={query.cql ?? ''}
-        onChange={(cql) => {
-          if (cql !== (query.cql ?? '')) {
-            update({ cql });
-          }
-        }}
-        onRunQuery={() => onRunQuery()}
-        completion={completion}
-      />
+      {mode === 'builder' ? (
+        <QueryBuilder
+          state={query.builder ?? {}}
+          cql={query.cql ?? ''}
+          schema={datasource.schema}
+          onChange={onBuilderChange}
+          onRunQuery={() => onRunQuery()}
+        />
+      ) : (
+        <CqlCodeEditor
+          value={query.cql ?? ''}
+          onChange={(cql) => {
+            if (cql !== (query.cql ?? '')) {
+              update({ cql });
+            }
+          }}
+          onRunQuery={() => onRunQuery()}
+          completion={completion}
+        />
+      )}
       <div className={styles.footer}>
         <Button size="sm" icon="play" variant="secondary" onClick={() => onRunQuery()}>
           Run query
         </Button>
         <span className={styles.hint}>
-          Shift+Enter runs the query. Macros such as $__timeFilter(ts) are expanded by the backend.
+          {mode === 'code'
+            ? 'Shift+Enter runs the query. Macros such as $__timeFilter(ts) are expanded by the backend.'
+            : 'Switch to Code to edit the generated CQL by hand.'}
         </span>
         <Button
           size="sm"
@@ -243,11 +322,26 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           {preview}
         </pre>
       )}
+      <ConfirmModal
+        isOpen={pendingBuilder !== undefined}
+        title="Replace the CQL with the builder's?"
+        body="The CQL was edited by hand. The builder generates its own CQL from its fields, so those edits will be replaced. Switch to Code afterwards to edit the generated CQL again."
+        confirmText="Use the builder"
+        dismissText="Keep the code"
+        icon="exclamation-triangle"
+        onConfirm={() => pendingBuilder && enterBuilder(pendingBuilder.state, pendingBuilder.columns)}
+        onDismiss={() => setPendingBuilder(undefined)}
+      />
     </div>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  modeRow: css({
+    display: 'flex',
+    justifyContent: 'flex-end',
+    marginBottom: theme.spacing(0.5),
+  }),
   footer: css({
     display: 'flex',
     alignItems: 'center',

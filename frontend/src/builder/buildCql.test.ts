@@ -131,6 +131,7 @@ describe('timeCondition', () => {
     expect(timeCondition('day', 'date')).toBe('day IN ($__timeBuckets(day))');
     expect(timeCondition('id', 'timeuuid')).toBe('id >= minTimeuuid($__timeFrom()) AND id <= maxTimeuuid($__timeTo())');
     expect(timeCondition('epoch_ms', 'bigint')).toBe('$__timeFilter(epoch_ms)');
+    expect(timeCondition('epoch_s', 'int')).toBe('$__unixEpochFilter(epoch_s)');
   });
 });
 

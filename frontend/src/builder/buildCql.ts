@@ -19,14 +19,17 @@ export interface BuiltCql {
 
 /**
  * The condition that restricts the time column to the dashboard's range, by its type: `$__timeFilter` (epoch
- * milliseconds, right for `timestamp` and millisecond numbers), the day buckets for a `date`, the timeuuid bounds
- * for a `timeuuid`.
+ * milliseconds, right for `timestamp` and a `bigint` of milliseconds), `$__unixEpochFilter` for an `int` (epoch
+ * seconds: an int cannot hold milliseconds of this era), the day buckets for a `date`, the timeuuid bounds for a
+ * `timeuuid`.
  */
 export function timeCondition(column: string, type: string | undefined): string {
   const name = quoteIdentifier(column);
   switch (baseType(type)) {
     case 'date':
       return `${name} IN ($__timeBuckets(day))`;
+    case 'int':
+      return `$__unixEpochFilter(${name})`;
     case 'timeuuid':
       return `${name} >= minTimeuuid($__timeFrom()) AND ${name} <= maxTimeuuid($__timeTo())`;
     default:

@@ -31,10 +31,19 @@ export function isNumericType(type: string | undefined): boolean {
   return INTEGER_TYPES.has(t) || DECIMAL_TYPES.has(t);
 }
 
-/** `timestamp` and `date`: the types the backend accepts as the time index of a time series. */
+/**
+ * The types the backend accepts as the time index of a time series: `timestamp` and `date`, and `int` / `bigint`
+ * holding epoch time (seconds, milliseconds, … told by magnitude; README "Formats").
+ */
 export function isTimeIndexType(type: string | undefined): boolean {
   const t = baseType(type);
-  return t === 'timestamp' || t === 'date';
+  return t === 'timestamp' || t === 'date' || isEpochType(t);
+}
+
+/** `int` and `bigint`: a time index only as an epoch number, and only when named as the time column. */
+export function isEpochType(type: string | undefined): boolean {
+  const t = baseType(type);
+  return t === 'int' || t === 'bigint';
 }
 
 export function isLabelType(type: string | undefined): boolean {

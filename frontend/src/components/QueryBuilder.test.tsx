@@ -349,17 +349,17 @@ describe('QueryBuilder', () => {
 describe('Time column picker (code mode)', () => {
   beforeEach(() => setTemplateSrv(new FakeTemplateSrv({})));
 
-  it('offers the timestamp and date columns of the tables the query names', async () => {
+  it('offers the timestamp, date and then int/bigint (epoch) columns of the tables the query names', async () => {
     setup({ cql: 'SELECT * FROM readings WHERE sensor = $sensor' });
-    // timestamp columns first
-    expect(await menuOptions('Time column')).toEqual(['ts', 'day']);
+    // timestamp columns first, epoch numbers last
+    expect(await menuOptions('Time column')).toEqual(['ts', 'day', 'seq']);
   });
 
   it('reads the table the query names as it is at the moment the list opens', async () => {
     setup({ cql: 'SELECT at FROM other.logs' });
     expect(await menuOptions('Time column')).toEqual(['at']);
     fireEvent.change(screen.getByLabelText('CQL editor'), { target: { value: 'SELECT * FROM "events"' } });
-    expect(await menuOptions('Time column')).toEqual(['created', 'Seen At']);
+    expect(await menuOptions('Time column')).toEqual(['created', 'Seen At', 'order']);
   });
 
   it('keeps a name typed by hand, and an empty value means the first timestamp column', async () => {

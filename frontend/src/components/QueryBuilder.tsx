@@ -442,7 +442,8 @@ export function QueryBuilder({ state, cql, schema, onChange, onRunQuery }: Props
           )}
           {timeType && !isTimeIndexType(timeType) && (
             <Alert severity="info" title="Not a time index">
-              {state.timeColumn} is {timeType}: it filters the rows, but a time series needs a timestamp or date column,
+              {state.timeColumn} is {timeType}: it filters the rows, but a time series needs a timestamp or date column
+              (or an int/bigint epoch),
               so the format stays Table.
             </Alert>
           )}

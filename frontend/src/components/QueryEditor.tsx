@@ -171,7 +171,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             label="Time column"
             labelWidth={LABEL_WIDTH}
             htmlFor="cql-time-column"
-            tooltip="Time index for Time series and streaming: a timestamp or date column of the tables the query names, or any name typed; empty means the first timestamp or date column"
+            tooltip="Time index for Time series and streaming: a timestamp or date column of the tables the query names (or an int/bigint holding epoch time), or any name typed; empty means the first timestamp or date column"
           >
             <TimeColumnPicker
               inputId="cql-time-column"

@@ -1,16 +1,16 @@
 /*
  * Code mode's Time column: a picker offering the timestamp and date columns of the tables the CQL names (found
- * as completion finds them), loaded when the list opens. Any other name can be typed; empty means "the first
- * timestamp or date column of the result", as the backend decides.
+ * as completion finds them), then their int/bigint columns (epoch time), loaded when the list opens. Any other
+ * name can be typed; empty means "the first timestamp or date column of the result", as the backend decides.
  */
 import React, { useState } from 'react';
 import { SelectableValue } from '@grafana/data';
 import { Select } from '@grafana/ui';
 
-import { baseType, isTimeIndexType } from '../builder/cqlTypes';
+import { baseType, isEpochType, isTimeIndexType } from '../builder/cqlTypes';
 import { referencedTables, SchemaSource } from '../completion/suggest';
 
-/** The timestamp columns, then the date columns, of the tables `cql` names; each name once. */
+/** The timestamp columns, then the date columns, then the int/bigint (epoch) columns of the tables `cql` names; each name once. */
 export async function timeColumnsOf(cql: string, schema: SchemaSource): Promise<Array<SelectableValue<string>>> {
   const tables = referencedTables(cql, schema.defaultKeyspace);
   const perTable = await Promise.all(
@@ -19,14 +19,16 @@ export async function timeColumnsOf(cql: string, schema: SchemaSource): Promise<
   const found = perTable.flat().filter(({ c }) => isTimeIndexType(c.type));
   const ordered = [
     ...found.filter(({ c }) => baseType(c.type) === 'timestamp'),
-    ...found.filter(({ c }) => baseType(c.type) !== 'timestamp'),
+    ...found.filter(({ c }) => baseType(c.type) === 'date'),
+    ...found.filter(({ c }) => isEpochType(c.type)),
   ];
   const seen = new Set<string>();
   const options: Array<SelectableValue<string>> = [];
   for (const { c, table } of ordered) {
     if (!seen.has(c.name)) {
       seen.add(c.name);
-      options.push({ label: c.name, value: c.name, description: `${c.type} of ${table}` });
+      const epoch = isEpochType(c.type) ? ', as epoch time' : '';
+      options.push({ label: c.name, value: c.name, description: `${c.type} of ${table}${epoch}` });
     }
   }
   return options;

@@ -1,12 +1,12 @@
 import React from 'react';
-import { DataSourceInstanceSettings } from '@grafana/data';
 import { setTemplateSrv } from '@grafana/runtime';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { CqlDataSource } from '../datasource';
+import { fakeDataSource, FakeSchema } from '../testing/fakeDataSource';
 import { FakeTemplateSrv } from '../testing/fakeTemplateSrv';
-import { CqlColumn, CqlOptions, CqlQuery } from '../types';
+import { CqlQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 
 // Monaco cannot run in jsdom: only the code editor is replaced (see testing/FakeCodeEditor.tsx).
@@ -15,7 +15,7 @@ jest.mock('@grafana/ui', () => ({
   CodeEditor: jest.requireActual('../testing/FakeCodeEditor').FakeCodeEditor,
 }));
 
-const SCHEMA: Record<string, Record<string, CqlColumn[]>> = {
+const SCHEMA: FakeSchema = {
   demo: {
     readings: [
       { name: 'sensor', type: 'text', kind: 'partition_key' },
@@ -38,27 +38,7 @@ const SCHEMA: Record<string, Record<string, CqlColumn[]>> = {
 };
 
 function datasource(): CqlDataSource {
-  const ds = new CqlDataSource({
-    uid: 'u',
-    type: 'opencql-cql-datasource',
-    name: 'CQL',
-    jsonData: { keyspace: 'demo' },
-    meta: { id: 'opencql-cql-datasource' },
-  } as DataSourceInstanceSettings<CqlOptions>);
-  jest.spyOn(ds, 'getResource').mockImplementation(async (path: string, params?: Record<string, unknown>) => {
-    const ks = String(params?.keyspace ?? '');
-    switch (path) {
-      case 'keyspaces':
-        return Object.keys(SCHEMA);
-      case 'tables':
-        return Object.keys(SCHEMA[ks] ?? {});
-      case 'columns':
-        return SCHEMA[ks]?.[String(params?.table)] ?? [];
-      default:
-        throw new Error('unknown');
-    }
-  });
-  return ds;
+  return fakeDataSource(SCHEMA, 'demo');
 }
 
 function Stateful(props: { initial: CqlQuery; onChange: (q: CqlQuery) => void; onRunQuery: () => void }) {

@@ -1,13 +1,13 @@
 import React from 'react';
-import { DataSourceInstanceSettings } from '@grafana/data';
 import { setTemplateSrv } from '@grafana/runtime';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { CqlDataSource } from '../datasource';
 import { FakeModel, registeredProviders } from '../testing/FakeCodeEditor';
+import { fakeDataSource } from '../testing/fakeDataSource';
 import { FakeTemplateSrv } from '../testing/fakeTemplateSrv';
-import { CqlOptions, CqlQuery } from '../types';
+import { CqlQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 
 // Monaco cannot run in jsdom: only the code editor is replaced (see testing/FakeCodeEditor.tsx).
@@ -17,26 +17,10 @@ jest.mock('@grafana/ui', () => ({
 }));
 
 function datasource(): CqlDataSource {
-  const ds = new CqlDataSource({
-    uid: 'u',
-    type: 'opencql-cql-datasource',
-    name: 'CQL',
-    jsonData: { keyspace: 'metrics' },
-    meta: { id: 'opencql-cql-datasource' },
-  } as DataSourceInstanceSettings<CqlOptions>);
-  jest.spyOn(ds, 'getResource').mockImplementation(async (path: string, params?: Record<string, unknown>) => {
-    switch (path) {
-      case 'keyspaces':
-        return ['metrics', 'system'];
-      case 'tables':
-        return params?.keyspace === 'metrics' ? ['cpu'] : [];
-      case 'columns':
-        return [{ name: 'ts', type: 'timestamp', kind: 'clustering' }];
-      default:
-        throw new Error('unknown');
-    }
-  });
-  return ds;
+  return fakeDataSource(
+    { metrics: { cpu: [{ name: 'ts', type: 'timestamp', kind: 'clustering' }] }, system: {} },
+    'metrics'
+  );
 }
 
 /** Holds the query like Grafana's query row does: every onChange is rendered back into the editor. */

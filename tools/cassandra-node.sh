@@ -8,6 +8,8 @@
 #   CASS_DIR=/tmp/cass-node     data, commitlog, logs, yaml, pid
 #   CASS_PORT=19042  CASS_STORAGE_PORT=17000  CASS_JMX_PORT= (empty: no JMX/nodetool)
 #   CASS_HEAP=512m   CASS_AUTH=1 (PasswordAuthenticator+CassandraAuthorizer; 0 = AllowAll)
+#   CASS_TLS=0 (1: clients must use TLS; the node's certificate, for 127.0.0.1 and localhost, is signed by a test CA
+#               made with keytool on first start: $CASS_DIR/tls/ca.pem is what a client trusts)
 #   CASS_JVM_OPTS= extra JVM flags   CASS_TIMEOUT=180 (seconds to wait for CQL)   JAVA=java from JAVA_HOME (must be 11 or 17)
 set -euo pipefail
 CASS_VERSION=${CASS_VERSION:-5.0.9}
@@ -18,6 +20,7 @@ CASS_STORAGE_PORT=${CASS_STORAGE_PORT:-17000}
 CASS_JMX_PORT=${CASS_JMX_PORT:-}
 CASS_HEAP=${CASS_HEAP:-512m}
 CASS_AUTH=${CASS_AUTH:-1}
+CASS_TLS=${CASS_TLS:-0}
 CASS_TIMEOUT=${CASS_TIMEOUT:-180}
 if [ -n "${JAVA_HOME:-}" ]; then JAVA=${JAVA:-$JAVA_HOME/bin/java}; else JAVA=${JAVA:-java}; fi
 PIDFILE=$CASS_DIR/cassandra.pid
@@ -44,6 +47,26 @@ EOF
   (cd "$CASS_HOME" && mvn -B -q ${MVN_OFFLINE:+-o} dependency:copy-dependencies \
       -DoutputDirectory=lib.tmp -DincludeScope=runtime) || die "maven could not fetch cassandra-all:$CASS_VERSION"
   rm -rf "$CASS_HOME/lib" && mv "$CASS_HOME/lib.tmp" "$CASS_HOME/lib"
+}
+
+# A test CA and a node certificate it signs (SAN: 127.0.0.1, localhost), once per CASS_DIR. The CA's private key
+# never leaves ca.p12; clients get ca.pem.
+make_tls() {
+  local d=$CASS_DIR/tls kt
+  [ -s "$d/node.p12" ] && [ -s "$d/ca.pem" ] && return 0
+  kt=$(dirname "$(command -v "$JAVA")")/keytool
+  [ -x "$kt" ] || kt=keytool
+  rm -rf "$d" && mkdir -p "$d"
+  local pw=(-storepass cassandra -keypass cassandra) ks=(-storetype PKCS12 -keyalg RSA -keysize 2048 -validity 3650)
+  "$kt" -genkeypair -alias ca -dname "CN=opencql test CA" -ext bc:c "${ks[@]}" -keystore "$d/ca.p12" "${pw[@]}" >/dev/null 2>&1 \
+    && "$kt" -exportcert -rfc -alias ca -keystore "$d/ca.p12" -storepass cassandra -file "$d/ca.pem" >/dev/null 2>&1 \
+    && "$kt" -genkeypair -alias node -dname "CN=localhost" "${ks[@]}" -keystore "$d/node.p12" "${pw[@]}" >/dev/null 2>&1 \
+    && "$kt" -certreq -alias node -keystore "$d/node.p12" -storepass cassandra -file "$d/node.csr" >/dev/null 2>&1 \
+    && "$kt" -gencert -alias ca -keystore "$d/ca.p12" -storepass cassandra -infile "$d/node.csr" -outfile "$d/node.pem" -rfc \
+         -validity 3650 -ext "san=ip:127.0.0.1,dns:localhost" -ext eku=serverAuth >/dev/null 2>&1 \
+    && "$kt" -importcert -noprompt -alias ca -file "$d/ca.pem" -keystore "$d/node.p12" -storepass cassandra >/dev/null 2>&1 \
+    && "$kt" -importcert -alias node -file "$d/node.pem" -keystore "$d/node.p12" "${pw[@]}" >/dev/null 2>&1 \
+    || die "keytool could not make the test TLS material in $d"
 }
 
 write_conf() {
@@ -78,6 +101,18 @@ authorizer: $authz
 role_manager: $roles
 auto_snapshot: false
 EOF
+  if [ "$CASS_TLS" = 1 ]; then
+    make_tls
+    cat >> "$CASS_DIR/cassandra.yaml" <<EOF
+client_encryption_options:
+  enabled: true
+  optional: false
+  keystore: $CASS_DIR/tls/node.p12
+  keystore_password: cassandra
+  store_type: PKCS12
+  require_client_auth: false
+EOF
+  fi
   cat > "$CASS_DIR/logback.xml" <<'EOF'
 <configuration>
   <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -143,7 +178,9 @@ start() {
     (( SECONDS - t0 > CASS_TIMEOUT )) && { tail -40 "$LOG" >&2; stop; die "no CQL after ${CASS_TIMEOUT}s"; }
     sleep 0.2
   done
-  echo "cassandra $CASS_VERSION up on 127.0.0.1:$CASS_PORT (pid $(cat "$PIDFILE"), $((SECONDS - t0))s, log $LOG)"
+  local tls=""
+  [ "$CASS_TLS" = 1 ] && tls=" with TLS (CA: $CASS_DIR/tls/ca.pem)"
+  echo "cassandra $CASS_VERSION up on 127.0.0.1:$CASS_PORT$tls (pid $(cat "$PIDFILE"), $((SECONDS - t0))s, log $LOG)"
 }
 
 stop() {

@@ -27,11 +27,22 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-stop_node() { bash tools/cassandra-node.sh stop >/dev/null 2>&1 || true; }
+# A second node that requires TLS (certificate for 127.0.0.1/localhost from a test CA) for TlsIT; with
+# CQL_TEST_EXTERNAL, TlsIT runs only when CQL_TEST_TLS_HOST and CQL_TEST_TLS_CA name such a node
+tls_node() { CASS_TLS=1 CASS_DIR="$root/target/cass-tls" CASS_PORT=19142 CASS_STORAGE_PORT=17100 bash tools/cassandra-node.sh "$@"; }
+
+stop_node() { bash tools/cassandra-node.sh stop >/dev/null 2>&1 || true; tls_node stop >/dev/null 2>&1 || true; }
 trap stop_node EXIT INT TERM
 mkdir -p target
 if [ -z "${CQL_TEST_EXTERNAL:-}" ]; then
+  export CQL_TEST_TLS_HOST=127.0.0.1:19142 CQL_TEST_TLS_CA=$root/target/cass-tls/tls/ca.pem
+  bash tools/cassandra-node.sh install || { echo "test.sh: could not fetch Cassandra from Maven Central" >&2; echo "0 passed, 1 failed"; exit 1; }
+  tls_node start > target/cass-tls-start.log 2>&1 &
+  tls_pid=$!
   bash tools/cassandra-node.sh start || { echo "test.sh: the Cassandra test node did not start" >&2; echo "0 passed, 1 failed"; exit 1; }
+  # without it TlsIT fails (it names the node it could not reach); every other suite still runs
+  wait "$tls_pid" || echo "test.sh: the TLS test node did not start: $(tail -3 target/cass-tls-start.log)" >&2
+  cat target/cass-tls-start.log
 fi
 
 mvn -B -fae -ntp -Dstyle.color=never verify -Pbundle-jre "$@"

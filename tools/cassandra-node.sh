@@ -8,8 +8,9 @@
 #   CASS_DIR=/tmp/cass-node     data, commitlog, logs, yaml, pid
 #   CASS_PORT=19042  CASS_STORAGE_PORT=17000  CASS_JMX_PORT= (empty: no JMX/nodetool)
 #   CASS_HEAP=512m   CASS_AUTH=1 (PasswordAuthenticator+CassandraAuthorizer; 0 = AllowAll)
-#   CASS_TLS=0 (1: clients must use TLS; the node's certificate, for 127.0.0.1 and localhost, is signed by a test CA
-#               made with keytool on first start: $CASS_DIR/tls/ca.pem is what a client trusts)
+#   CASS_TLS=0 (1: clients must use TLS and present a client certificate; the node's certificate, for 127.0.0.1
+#               and localhost, is signed by a test CA made with keytool on first start: $CASS_DIR/tls/ca.pem is what
+#               a client trusts, $CASS_DIR/tls/client.p12 (password cassandra) a client certificate the node accepts)
 #   CASS_JVM_OPTS= extra JVM flags   CASS_TIMEOUT=180 (seconds to wait for CQL)   JAVA=java from JAVA_HOME (must be 11 or 17)
 set -euo pipefail
 CASS_VERSION=${CASS_VERSION:-5.0.9}
@@ -49,11 +50,11 @@ EOF
   rm -rf "$CASS_HOME/lib" && mv "$CASS_HOME/lib.tmp" "$CASS_HOME/lib"
 }
 
-# A test CA and a node certificate it signs (SAN: 127.0.0.1, localhost), once per CASS_DIR. The CA's private key
-# never leaves ca.p12; clients get ca.pem.
+# A test CA, a node certificate it signs (SAN: 127.0.0.1, localhost) and a client certificate it signs, once per
+# CASS_DIR. The CA's private key never leaves ca.p12; the node trusts truststore.p12 (the CA certificate alone).
 make_tls() {
   local d=$CASS_DIR/tls kt
-  [ -s "$d/node.p12" ] && [ -s "$d/ca.pem" ] && return 0
+  [ -s "$d/node.p12" ] && [ -s "$d/client.p12" ] && [ -s "$d/truststore.p12" ] && return 0
   kt=$(dirname "$(command -v "$JAVA")")/keytool
   [ -x "$kt" ] || kt=keytool
   rm -rf "$d" && mkdir -p "$d"
@@ -66,6 +67,14 @@ make_tls() {
          -validity 3650 -ext "san=ip:127.0.0.1,dns:localhost" -ext eku=serverAuth >/dev/null 2>&1 \
     && "$kt" -importcert -noprompt -alias ca -file "$d/ca.pem" -keystore "$d/node.p12" -storepass cassandra >/dev/null 2>&1 \
     && "$kt" -importcert -alias node -file "$d/node.pem" -keystore "$d/node.p12" "${pw[@]}" >/dev/null 2>&1 \
+    && "$kt" -importcert -noprompt -alias ca -file "$d/ca.pem" -keystore "$d/truststore.p12" -storetype PKCS12 \
+         -storepass cassandra >/dev/null 2>&1 \
+    && "$kt" -genkeypair -alias client -dname "CN=grafana" "${ks[@]}" -keystore "$d/client.p12" "${pw[@]}" >/dev/null 2>&1 \
+    && "$kt" -certreq -alias client -keystore "$d/client.p12" -storepass cassandra -file "$d/client.csr" >/dev/null 2>&1 \
+    && "$kt" -gencert -alias ca -keystore "$d/ca.p12" -storepass cassandra -infile "$d/client.csr" -outfile "$d/client.pem" \
+         -rfc -validity 3650 -ext eku=clientAuth >/dev/null 2>&1 \
+    && "$kt" -importcert -noprompt -alias ca -file "$d/ca.pem" -keystore "$d/client.p12" -storepass cassandra >/dev/null 2>&1 \
+    && "$kt" -importcert -alias client -file "$d/client.pem" -keystore "$d/client.p12" "${pw[@]}" >/dev/null 2>&1 \
     || die "keytool could not make the test TLS material in $d"
 }
 
@@ -110,7 +119,9 @@ client_encryption_options:
   keystore: $CASS_DIR/tls/node.p12
   keystore_password: cassandra
   store_type: PKCS12
-  require_client_auth: false
+  truststore: $CASS_DIR/tls/truststore.p12
+  truststore_password: cassandra
+  require_client_auth: true
 EOF
   fi
   cat > "$CASS_DIR/logback.xml" <<'EOF'

@@ -13,6 +13,12 @@ import io.opencql.grafana.backend.QueryDataRequest;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.data.Frame;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +32,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * TLS against a real node that requires it ({@code CASS_TLS=1 tools/cassandra-node.sh start}; tools/test.sh starts
- * one and sets CQL_TEST_TLS_HOST and CQL_TEST_TLS_CA): the node's certificate is issued for 127.0.0.1 and localhost
- * by a test CA. Trusting that CA connects with the host name verified; every misconfiguration names its cause.
+ * TLS against a real node that requires it and a client certificate ({@code CASS_TLS=1 tools/cassandra-node.sh
+ * start}; tools/test.sh starts one and sets CQL_TEST_TLS_HOST and CQL_TEST_TLS_CA): the node's certificate is issued
+ * for 127.0.0.1 and localhost by a test CA, which also signed client.p12 beside ca.pem. Trusting that CA and
+ * presenting that client certificate (as PEM, the way secureJsonData carries it) connects with the host name
+ * verified; every misconfiguration names its cause.
  */
 class TlsIT {
 
@@ -36,6 +44,8 @@ class TlsIT {
 
     static String host;
     static String caPem;
+    /** tlsClientCert and tlsClientKey as PEM */
+    static Map<String, String> client;
     static CqlDataSource dataSource;
     static Plugin plugin;
 
@@ -47,6 +57,7 @@ class TlsIT {
                 "no TLS test node: start one with CASS_TLS=1 tools/cassandra-node.sh and set CQL_TEST_TLS_HOST and CQL_TEST_TLS_CA"
                         + " (tools/test.sh does both)");
         caPem = Files.readString(Path.of(ca));
+        client = clientPem(Path.of(ca).resolveSibling("client.p12"));
         dataSource = new CqlDataSource();
         plugin = dataSource.plugin();
     }
@@ -66,6 +77,30 @@ class TlsIT {
         return v == null || v.isBlank() ? null : v.trim();
     }
 
+    /** The client certificate and its key from the node's test PKCS#12 store, as PEM (the key as PKCS#8). */
+    static Map<String, String> clientPem(Path p12) throws IOException {
+        try (InputStream in = Files.newInputStream(p12)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, "cassandra".toCharArray());
+            Key key = ks.getKey("client", "cassandra".toCharArray());
+            Certificate cert = ks.getCertificate("client");
+            return Map.of("tlsClientCert", pem("CERTIFICATE", cert.getEncoded()), "tlsClientKey", pem("PRIVATE KEY", key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read the test client certificate " + p12 + ": " + e, e);
+        }
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    static Map<String, String> withClient(Map<String, String> secure) {
+        Map<String, String> m = new HashMap<>(client);
+        m.putAll(secure);
+        return m;
+    }
+
     static DataSourceSettings settings(String extraJson, Map<String, String> extraSecure) {
         Map<String, String> secure = new HashMap<>(Map.of("username", "cassandra", "password", "cassandra"));
         secure.putAll(extraSecure);
@@ -81,7 +116,7 @@ class TlsIT {
 
     @Test
     void trustingTheCaConnectsWithTheHostNameVerifiedAndQueriesRun() throws Exception {
-        DataSourceSettings ds = settings("", Map.of("tlsCACert", caPem));
+        DataSourceSettings ds = settings("", withClient(Map.of("tlsCACert", caPem)));
         CheckHealthResult health = check(ds);
         assertEquals(CheckHealthResult.Status.OK, health.status(), health.message());
         assertTrue(health.message().startsWith("Connected to Apache Cassandra"), health.message());
@@ -99,28 +134,36 @@ class TlsIT {
 
     @Test
     void aServerNameTheCertificateNamesConnectsToo() throws Exception {
-        CheckHealthResult health = check(settings("\"tlsServerName\":\"localhost\"", Map.of("tlsCACert", caPem)));
+        CheckHealthResult health = check(settings("\"tlsServerName\":\"localhost\"", withClient(Map.of("tlsCACert", caPem))));
         assertEquals(CheckHealthResult.Status.OK, health.status(), health.message());
     }
 
     @Test
     void aServerNameTheCertificateDoesNotNameIsAHostNameMismatch() throws Exception {
-        CheckHealthResult health = check(settings("\"tlsServerName\":\"db.example.com\"", Map.of("tlsCACert", caPem)));
+        CheckHealthResult health = check(settings("\"tlsServerName\":\"db.example.com\"", withClient(Map.of("tlsCACert", caPem))));
         assertEquals(CheckHealthResult.Status.ERROR, health.status());
         assertTrue(health.message().startsWith("TLS handshake failed with " + host + ": host name mismatch"), health.message());
     }
 
     @Test
     void withoutTheCaTheCertificateIsNotTrusted() throws Exception {
-        CheckHealthResult health = check(settings("", Map.of()));
+        CheckHealthResult health = check(settings("", withClient(Map.of())));
         assertEquals(CheckHealthResult.Status.ERROR, health.status());
         assertTrue(health.message().startsWith("TLS handshake failed with " + host + ": certificate not trusted"), health.message());
     }
 
     @Test
     void skipVerifyConnectsWithoutTheCa() throws Exception {
-        CheckHealthResult health = check(settings("\"tlsSkipVerify\":true", Map.of()));
+        CheckHealthResult health = check(settings("\"tlsSkipVerify\":true", withClient(Map.of())));
         assertEquals(CheckHealthResult.Status.OK, health.status(), health.message());
+    }
+
+    @Test
+    void withoutAClientCertificateTheNodeRejectsTheHandshake() throws Exception {
+        CheckHealthResult health = check(settings("", Map.of("tlsCACert", caPem)));
+        assertEquals(CheckHealthResult.Status.ERROR, health.status());
+        assertEquals("TLS handshake failed with " + host + ": the node rejected the client certificate (check"
+                + " secureJsonData.tlsClientCert and tlsClientKey)", health.message());
     }
 
     @Test

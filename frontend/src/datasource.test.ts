@@ -6,7 +6,7 @@ import {
   dataFrameToJSON,
   dateTime,
   FieldType,
-    toDataFrame,
+  toDataFrame,
 } from '@grafana/data';
 import { BackendSrv, BackendSrvRequest, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { lastValueFrom, of, throwError } from 'rxjs';
@@ -100,6 +100,15 @@ describe('CqlDataSource', () => {
       alias: '{{column}} a,b',
       timeColumn: 'ts',
     });
+  });
+
+  it('leaves $__interval in timeGroup to the backend and fills dashboard variables', () => {
+    const ds = new CqlDataSource(settings());
+    const query: CqlQuery = { refId: 'A', cql: 'x', format: 'time_series', timeGroup: '$__interval', aggregate: 'max' };
+    expect(ds.applyTemplateVariables(query, { __interval: { text: '5m', value: '5m' } })).toEqual(query);
+    expect(
+      ds.applyTemplateVariables({ ...query, timeGroup: '$bucket' }, { bucket: { text: '1h', value: '1h' } }).timeGroup
+    ).toBe('1h');
   });
 
   it('sends no empty query, but does send the self-test', () => {

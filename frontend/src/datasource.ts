@@ -1,7 +1,7 @@
 import { AnnotationQuery, CoreApp, DataQueryRequest, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 
-import { interpolateCql, interpolatePlain } from './interpolation';
+import { interpolateCql, interpolatePlain, interpolateTimeGroup } from './interpolation';
 import { SchemaCache } from './schema';
 import { CqlOptions, CqlQuery, DEFAULT_QUERY, SELFTEST_QUERY_TYPE } from './types';
 import { CqlVariableSupport } from './variables';
@@ -43,6 +43,7 @@ export class CqlDataSource extends DataSourceWithBackend<CqlQuery, CqlOptions> {
       cql: query.cql === undefined ? undefined : interpolateCql(query.cql, templateSrv, scopedVars),
       alias: interpolatePlain(query.alias, templateSrv, scopedVars),
       timeColumn: interpolatePlain(query.timeColumn, templateSrv, scopedVars),
+      timeGroup: interpolateTimeGroup(query.timeGroup, templateSrv, scopedVars),
     };
   }
 

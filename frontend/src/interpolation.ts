@@ -107,6 +107,14 @@ export function interpolateCql(cql: string, templateSrv: TemplateSrv, scopedVars
   return out;
 }
 
+/**
+ * Interpolates `timeGroup`: dashboard variables filled in without quoting, `$__interval` left for the backend (which
+ * takes it from the query's interval, for panels and alert rules alike).
+ */
+export function interpolateTimeGroup(text: string | undefined, templateSrv: TemplateSrv, scopedVars?: ScopedVars) {
+  return text ? templateSrv.replace(text, withoutBackendVariables(scopedVars), formatPlain) : text;
+}
+
 /** Interpolates a name or display template (alias, time column): no quoting. */
 export function interpolatePlain(text: string | undefined, templateSrv: TemplateSrv, scopedVars?: ScopedVars) {
   return text ? templateSrv.replace(text, scopedVars, formatPlain) : text;

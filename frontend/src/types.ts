@@ -68,6 +68,8 @@ export const DEFAULT_OPTIONS = {
 
 export type QueryFormat = 'table' | 'time_series';
 export type FillMode = 'none' | 'null' | 'previous' | 'value';
+export const AGGREGATES = ['avg', 'min', 'max', 'sum', 'count', 'first', 'last'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
 
 /** What the query editor sends to the backend (`DataQuery.json`), README "Query model". */
 export interface CqlQuery extends DataQuery {
@@ -84,6 +86,12 @@ export interface CqlQuery extends DataQuery {
   /** Answer with a Grafana Live channel and tail new rows. */
   stream?: boolean;
   streamIntervalMs?: number;
+  /**
+   * `time_series` only: group each series' rows into buckets of this size (`30s`, `5m`, `1h`, `$__interval`) and
+   * combine each bucket's values with `aggregate`; the backend does it, so alert rules get the same points.
+   */
+  timeGroup?: string;
+  aggregate?: Aggregate;
   /**
    * Editor only (the backend never reads it): which editor shows the query. Absent means `code`, so queries
    * saved before the builder existed open as they were.
@@ -140,6 +148,7 @@ export const DEFAULT_QUERY_VALUES = {
   fillValue: 0,
   stream: false,
   streamIntervalMs: 1000,
+  aggregate: 'avg' as Aggregate,
 } as const;
 
 /** The backend polls a stream no more often than this. */
@@ -201,6 +210,8 @@ const QUERY_KEY_SET: Record<Exclude<keyof CqlQuery, keyof DataQuery | EditorOnly
   rowLimit: true,
   stream: true,
   streamIntervalMs: true,
+  timeGroup: true,
+  aggregate: true,
 };
 
 export const JSON_DATA_KEYS = Object.keys(JSON_DATA_KEY_SET);

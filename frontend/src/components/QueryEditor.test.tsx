@@ -132,6 +132,33 @@ describe('QueryEditor', () => {
     expect(lastChange()).toEqual({ refId: 'A', cql: 'x', fill: 'value', fillValue: -1.5 });
   });
 
+  it('groups a time series by time with an aggregate, and checks the duration', async () => {
+    const { lastChange, onRunQuery } = setup({ cql: 'x', format: 'table' });
+    expect(screen.queryByLabelText('Group by')).not.toBeInTheDocument(); // time series only
+    await userEvent.click(screen.getByLabelText('Format'));
+    await userEvent.click(screen.getByText('Time series'));
+    expect(screen.queryByLabelText('Aggregate')).not.toBeInTheDocument(); // until a bucket is set
+    fireEvent.change(screen.getByLabelText('Group by'), { target: { value: '5 minutes' } });
+    expect(screen.getByText('A duration such as 500ms, 30s, 5m, 1h, 1d, or $__interval')).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('Group by'), { target: { value: '$__interval' } });
+    expect(screen.queryByText('A duration such as 500ms, 30s, 5m, 1h, 1d, or $__interval')).not.toBeInTheDocument();
+    expect(lastChange().timeGroup).toBe('$__interval');
+    onRunQuery.mockClear();
+    await userEvent.click(screen.getByLabelText('Aggregate'));
+    await userEvent.click(screen.getByText('max'));
+    expect(lastChange()).toEqual({
+      refId: 'A',
+      cql: 'x',
+      format: 'time_series',
+      timeGroup: '$__interval',
+      aggregate: 'max',
+    });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    fireEvent.change(screen.getByLabelText('Group by'), { target: { value: '' } });
+    expect(lastChange().timeGroup).toBeUndefined();
+    expect(screen.queryByLabelText('Aggregate')).not.toBeInTheDocument();
+  });
+
   it('turns streaming on and checks the interval', async () => {
     const { lastChange, onRunQuery } = setup({ cql: 'x' });
     expect(screen.queryByLabelText('Every (ms)')).not.toBeInTheDocument();

@@ -17,6 +17,8 @@ import {
 import { applyBuilder, initialBuilderState, isHandEdited } from '../builder/applyBuilder';
 import type { CqlDataSource } from '../datasource';
 import {
+  Aggregate,
+  AGGREGATES,
   CqlBuilderState,
   CqlColumn,
   CqlOptions,
@@ -71,6 +73,29 @@ export function rowLimitError(rowLimit: number | undefined): string | undefined 
     return 'Row limit must be a whole number of at least 1';
   }
   return undefined;
+}
+
+export const AGGREGATE_OPTIONS: Array<SelectableValue<Aggregate>> = AGGREGATES.map((a) => ({
+  label: a,
+  value: a,
+  description: {
+    avg: 'Mean of the bucket',
+    min: 'Smallest value',
+    max: 'Largest value',
+    sum: 'Sum of the values',
+    count: 'How many values (nulls not counted)',
+    first: 'Earliest value by time',
+    last: 'Latest value by time',
+  }[a],
+}));
+
+/** The durations the backend accepts for `timeGroup` (README "Query model"); variables are filled in first. */
+export function timeGroupError(text: string | undefined): string | undefined {
+  const t = text?.trim() ?? '';
+  if (t === '' || t.includes('$') || t.toLowerCase() === 'auto' || /^[1-9]\d{0,8}(ms|s|m|h|d|w)$/.test(t)) {
+    return undefined;
+  }
+  return 'A duration such as 500ms, 30s, 5m, 1h, 1d, or $__interval';
 }
 
 export function streamIntervalError(ms: number | undefined): string | undefined {
@@ -136,6 +161,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
   );
 
   const rowLimitMessage = rowLimitError(query.rowLimit);
+  const timeGroupMessage = timeGroupError(query.timeGroup);
   const streamMessage = streamIntervalError(query.streamIntervalMs);
   const preview = showPreview ? datasource.previewCql(query) : '';
 
@@ -224,6 +250,42 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
               value={query.fillValue ?? ''}
               onChange={(e) => update({ fillValue: optionalNumber(e.currentTarget.value) })}
               onBlur={() => onRunQuery()}
+            />
+          </InlineField>
+        )}
+        {format === 'time_series' && (
+          <InlineField
+            label="Group by"
+            labelWidth={10}
+            htmlFor="cql-time-group"
+            tooltip="Time buckets: each series' rows in one bucket become one point (done by the plugin, so alert rules get the same points). $__interval follows the panel width."
+            invalid={Boolean(timeGroupMessage)}
+            error={timeGroupMessage}
+          >
+            <Input
+              id="cql-time-group"
+              width={14}
+              placeholder="none"
+              value={query.timeGroup ?? ''}
+              onChange={(e) => update({ timeGroup: e.currentTarget.value.trim() || undefined })}
+              onBlur={() => onRunQuery()}
+            />
+          </InlineField>
+        )}
+        {format === 'time_series' && query.timeGroup && (
+          <InlineField
+            label="Aggregate"
+            labelWidth={11}
+            htmlFor="cql-aggregate"
+            tooltip="How a bucket's values combine"
+          >
+            {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
+            <Select
+              inputId="cql-aggregate"
+              width={12}
+              options={AGGREGATE_OPTIONS}
+              value={query.aggregate ?? DEFAULT_QUERY_VALUES.aggregate}
+              onChange={(v) => update({ aggregate: v.value }, true)}
             />
           </InlineField>
         )}

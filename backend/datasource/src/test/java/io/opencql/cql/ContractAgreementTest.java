@@ -57,16 +57,18 @@ class ContractAgreementTest {
     void theQueryParserReadsEveryDocumentedKey() throws Exception {
         Set<String> documented = readmeKeys("## Query model");
         QueryModel defaults = QueryModel.parse("{\"cql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> changed = Map.of(
-                "cql", "SELECT now() FROM system.local",
-                "format", "time_series",
-                "timeColumn", "ts",
-                "alias", "{{column}}",
-                "fill", "value",
-                "fillValue", 7.5,
-                "rowLimit", 10,
-                "stream", true,
-                "streamIntervalMs", 5000);
+        Map<String, Object> changed = Map.ofEntries(
+                Map.entry("cql", "SELECT now() FROM system.local"),
+                Map.entry("format", "time_series"),
+                Map.entry("timeColumn", "ts"),
+                Map.entry("alias", "{{column}}"),
+                Map.entry("fill", "value"),
+                Map.entry("fillValue", 7.5),
+                Map.entry("rowLimit", 10),
+                Map.entry("stream", true),
+                Map.entry("streamIntervalMs", 5000),
+                Map.entry("timeGroup", "1m"),
+                Map.entry("aggregate", "max"));
         assertEquals(new java.util.TreeSet<>(documented), new java.util.TreeSet<>(changed.keySet()),
                 "every documented query key has a case here");
         for (String key : documented) {

@@ -1,5 +1,6 @@
 package io.opencql.cql.live;
 
+import io.opencql.grafana.data.TimeGroup;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,7 +50,7 @@ public record StreamSpec(long orgId, String tenantId, String dataSourceUid, Stri
     /** The query model the tail runs. */
     public QueryModel model() {
         return new QueryModel(cql, "time_series".equals(format) ? QueryModel.Format.TIME_SERIES : QueryModel.Format.TABLE,
-                timeColumn, alias, QueryModel.Fill.NONE, 0, rowLimit, true, streamIntervalMs);
+                timeColumn, alias, QueryModel.Fill.NONE, 0, rowLimit, true, streamIntervalMs, null, TimeGroup.Aggregate.AVG);
     }
 
     /** Whether a request's org, tenant and data source are this stream's. */

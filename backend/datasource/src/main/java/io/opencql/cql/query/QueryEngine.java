@@ -107,7 +107,7 @@ public final class QueryEngine {
         for (Notice n : notices(r, model, settings, limit)) {
             meta = meta.withNotice(n);
         }
-        return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta);
+        return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta, query.intervalMs());
     }
 
     private static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opencql.grafana.backend.DataQuery;
+import io.opencql.grafana.data.TimeGroup;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -21,9 +22,20 @@ import java.util.Locale;
  * @param rowLimit         the query's own row limit, or 0 for none (the data source's applies)
  * @param stream           answer with a Live channel and tail new rows
  * @param streamIntervalMs how often a stream polls
+ * @param timeGroup        the bucket {@code time_series} rows are grouped into, or null for no grouping
+ * @param aggregate        how the values of a bucket are combined
  */
 public record QueryModel(String cql, Format format, String timeColumn, String alias, Fill fill, double fillValue,
-                         long rowLimit, boolean stream, long streamIntervalMs) {
+                         long rowLimit, boolean stream, long streamIntervalMs, Step timeGroup, TimeGroup.Aggregate aggregate) {
+
+    /** A time-group bucket: {@code ms} milliseconds, or 0 for the query's interval ({@code $__interval}). */
+    public record Step(long ms) {
+        public long nanos(long intervalMs) {
+            return (ms > 0 ? ms : Math.max(1, intervalMs)) * 1_000_000L;
+        }
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d|w)");
 
     public static final long DEFAULT_STREAM_INTERVAL_MS = 1000;
     public static final long MIN_STREAM_INTERVAL_MS = 250;
@@ -76,7 +88,44 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
                 number(root, "fillValue", 0),
                 rowLimit,
                 bool(root, "stream"),
-                interval);
+                interval,
+                timeGroup(text(root, "timeGroup")),
+                aggregate(text(root, "aggregate")));
+    }
+
+    private static Step timeGroup(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        String s = v.trim();
+        if (s.equals("$__interval") || s.equals("${__interval}") || s.equalsIgnoreCase("auto")) {
+            return new Step(0);
+        }
+        java.util.regex.Matcher m = DURATION.matcher(s);
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw QueryException.badRequest("query key 'timeGroup': \"" + v + "\" is not a duration such as 500ms, 30s, 5m, 1h, 1d"
+                    + " or $__interval");
+        }
+        long unit = switch (m.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1_000;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            case "d" -> 86_400_000;
+            default -> 7 * 86_400_000L;
+        };
+        return new Step(Long.parseLong(m.group(1)) * unit);
+    }
+
+    private static TimeGroup.Aggregate aggregate(String v) {
+        if (v == null || v.isBlank()) {
+            return TimeGroup.Aggregate.AVG;
+        }
+        try {
+            return TimeGroup.Aggregate.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw QueryException.badRequest("query key 'aggregate': \"" + v + "\" is not one of avg, min, max, sum, count, first, last");
+        }
     }
 
     private static Format format(JsonNode v) {

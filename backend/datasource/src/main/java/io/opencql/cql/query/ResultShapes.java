@@ -8,6 +8,7 @@ import io.opencql.grafana.data.FillMode;
 import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.data.FrameMeta;
 import io.opencql.grafana.data.LongToWide;
+import io.opencql.grafana.data.TimeGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -167,10 +168,19 @@ final class ResultShapes {
         return f;
     }
 
-    static Frame timeSeries(ResultReader.Result r, QueryModel model, String refId, FrameMeta meta) {
+    /**
+     * The wide time series of what was read; with {@code timeGroup}, the rows of each series are first grouped into
+     * buckets of that step ({@code $__interval}: {@code intervalMs}) and their values aggregated ({@link TimeGroup}).
+     */
+    static Frame timeSeries(ResultReader.Result r, QueryModel model, String refId, FrameMeta meta, long intervalMs) {
         Frame longFrame = r.frame();
         Frame wide;
         try {
+            if (model.timeGroup() != null && r.rows() > 0) {
+                Frame grouped = TimeGroup.apply(longFrame, model.timeGroup().nanos(intervalMs), model.aggregate());
+                longFrame.close();
+                longFrame = grouped;
+            }
             wide = r.rows() == 0 ? emptyWide(longFrame) : LongToWide.convert(longFrame, fillMode(model));
         } finally {
             longFrame.close();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.opencql.cql.query.QueryModel.Fill;
 import io.opencql.cql.query.QueryModel.Format;
+import io.opencql.grafana.data.TimeGroup.Aggregate;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -23,15 +24,17 @@ class QueryModelTest {
 
     @Test
     void defaults() {
-        assertEquals(new QueryModel("SELECT 1", Format.TABLE, null, null, Fill.NONE, 0, 0, false, 1000),
+        assertEquals(new QueryModel("SELECT 1", Format.TABLE, null, null, Fill.NONE, 0, 0, false, 1000, null, Aggregate.AVG),
                 parse("{\"refId\":\"A\",\"cql\":\"SELECT 1\",\"intervalMs\":1000,\"datasource\":{\"uid\":\"x\"}}"));
     }
 
     @Test
     void everyKey() {
-        assertEquals(new QueryModel("SELECT 1", Format.TIME_SERIES, "ts", "{{column}} {{host}}", Fill.VALUE, 2.5, 100, true, 250),
+        assertEquals(new QueryModel("SELECT 1", Format.TIME_SERIES, "ts", "{{column}} {{host}}", Fill.VALUE, 2.5, 100, true, 250,
+                        new QueryModel.Step(300_000), Aggregate.MAX),
                 parse("{\"cql\":\"SELECT 1\",\"format\":\"time_series\",\"timeColumn\":\" ts \",\"alias\":\"{{column}} {{host}}\","
-                        + "\"fill\":\"value\",\"fillValue\":2.5,\"rowLimit\":100,\"stream\":true,\"streamIntervalMs\":250}"));
+                        + "\"fill\":\"value\",\"fillValue\":2.5,\"rowLimit\":100,\"stream\":true,\"streamIntervalMs\":250,"
+                        + "\"timeGroup\":\"5m\",\"aggregate\":\"Max\"}"));
     }
 
     @Test
@@ -43,6 +46,28 @@ class QueryModelTest {
         assertEquals("query key 'format': 2 is not supported; use \"table\" (1) or \"time_series\" (0)", error("{\"cql\":\"x\",\"format\":2}"));
         assertEquals("query key 'format': \"logs\" is not supported; use \"table\" or \"time_series\"", error("{\"cql\":\"x\",\"format\":\"logs\"}"));
         assertEquals("query key 'format': expected \"table\" or \"time_series\", got boolean true", error("{\"cql\":\"x\",\"format\":true}"));
+    }
+
+    @Test
+    void timeGroupAndAggregate() {
+        assertEquals(new QueryModel.Step(500), parse("{\"cql\":\"x\",\"timeGroup\":\"500ms\"}").timeGroup());
+        assertEquals(new QueryModel.Step(30_000), parse("{\"cql\":\"x\",\"timeGroup\":\" 30s \"}").timeGroup());
+        assertEquals(new QueryModel.Step(86_400_000), parse("{\"cql\":\"x\",\"timeGroup\":\"1d\"}").timeGroup());
+        assertEquals(new QueryModel.Step(2 * 7 * 86_400_000L), parse("{\"cql\":\"x\",\"timeGroup\":\"2w\"}").timeGroup());
+        assertEquals(new QueryModel.Step(0), parse("{\"cql\":\"x\",\"timeGroup\":\"$__interval\"}").timeGroup());
+        assertEquals(new QueryModel.Step(0), parse("{\"cql\":\"x\",\"timeGroup\":\"auto\"}").timeGroup());
+        assertEquals(null, parse("{\"cql\":\"x\",\"timeGroup\":\"\"}").timeGroup());
+        assertEquals(60_000_000_000L, new QueryModel.Step(0).nanos(60_000), "$__interval is the query's interval");
+        assertEquals(1_000_000L, new QueryModel.Step(0).nanos(0), "an interval of 0 still makes a positive step");
+        assertEquals(5_000_000_000L, new QueryModel.Step(5_000).nanos(60_000));
+        for (String bad : new String[] {"5", "0s", "1.5m", "5 m", "1y", "-1s", "9999999999s"}) {
+            assertEquals("query key 'timeGroup': \"" + bad + "\" is not a duration such as 500ms, 30s, 5m, 1h, 1d or $__interval",
+                    error("{\"cql\":\"x\",\"timeGroup\":\"" + bad + "\"}"));
+        }
+        assertEquals(Aggregate.AVG, parse("{\"cql\":\"x\"}").aggregate());
+        assertEquals(Aggregate.LAST, parse("{\"cql\":\"x\",\"aggregate\":\"last\"}").aggregate());
+        assertEquals("query key 'aggregate': \"median\" is not one of avg, min, max, sum, count, first, last",
+                error("{\"cql\":\"x\",\"aggregate\":\"median\"}"));
     }
 
     @Test

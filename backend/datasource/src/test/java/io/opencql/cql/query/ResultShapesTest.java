@@ -26,7 +26,7 @@ class ResultShapesTest {
     }
 
     static QueryModel model(long rowLimit) {
-        return new QueryModel("SELECT 1", QueryModel.Format.TABLE, null, null, QueryModel.Fill.NONE, 0, rowLimit, false, 1000);
+        return new QueryModel("SELECT 1", QueryModel.Format.TABLE, null, null, QueryModel.Fill.NONE, 0, rowLimit, false, 1000, null, io.opencql.grafana.data.TimeGroup.Aggregate.AVG);
     }
 
     @Test

@@ -188,6 +188,31 @@ class ShapesIT {
     }
 
     @Test
+    void timeGroupAggregatesEachSeriesPerBucketBeforeGoingWide() {
+        // rows at T1, T2 (+1 min), T3 (+2 min); 2-minute buckets aligned on the epoch: T1 and T2 share one, T3 starts the next
+        long bucket = 120_000L;
+        assertEquals(0, T1 % bucket, "T1 starts a bucket");
+        try (Frame f = ok(CQL, "\"format\":\"time_series\",\"timeGroup\":\"2m\",\"aggregate\":\"max\"")) {
+            assertEquals(List.of(T1 * 1_000_000L, T3 * 1_000_000L), values(f.field(0)));
+            assertEquals(List.of("cpu{host=a}", "cpu{host=b}", "mem{host=a}", "mem{host=b}"),
+                    f.fields().subList(1, 5).stream().map(ShapesIT::describe).toList());
+            assertEquals(List.of(2.5, 3.5), values(f.field(1)), "host a: max(1.5, 2.5), then 3.5");
+            assertEquals(List.of(10.0, 30.0), values(f.field(2)));
+            assertEquals(Arrays.asList(20.0, null), values(f.field(3)), "host a's mem is null at T3: no value in that bucket");
+            assertEquals(List.of(100.0, 300.0), values(f.field(4)));
+        }
+        // $__interval: the query's interval (TestNode.query sends 30 s): every row its own bucket; count counts values
+        try (Frame f = ok(CQL, "\"format\":\"time_series\",\"timeGroup\":\"$__interval\",\"aggregate\":\"count\"")) {
+            assertEquals(List.of(T1 * 1_000_000L, T2 * 1_000_000L, T3 * 1_000_000L), values(f.field(0)));
+            assertEquals(List.of(1.0, 1.0, 1.0), values(f.field(1)), "cpu{host=a}");
+            assertEquals(Arrays.asList(1.0, null, 1.0), values(f.field(2)), "cpu{host=b}: no row at T2");
+        }
+        DataResponse r = run(CQL, "\"format\":\"time_series\",\"timeGroup\":\"5 minutes\"");
+        assertEquals(400, r.status());
+        assertEquals("query key 'timeGroup': \"5 minutes\" is not a duration such as 500ms, 30s, 5m, 1h, 1d or $__interval", r.error());
+    }
+
+    @Test
     void zeroRowsIsATypedFrameAndNoError() {
         try (Frame f = ok("SELECT ts, host, cpu, mem FROM metrics WHERE host = 'nobody'", "\"format\":\"time_series\"")) {
             assertEquals(List.of("ts", "cpu", "mem"), f.fields().stream().map(Field::name).toList());

@@ -1,0 +1,215 @@
+package io.opencql.grafana.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Downsamples a long time-series frame: the rows of each series (the same values in every STRING/BOOL field) that
+ * fall in the same time bucket become one row, each numeric field reduced by an {@link Aggregate}. What SQL data
+ * sources do with {@code $__timeGroup(col, '5m')} and {@code GROUP BY}, for databases (CQL) that cannot group by
+ * time themselves.
+ *
+ * <ul>
+ *   <li>The first TIME field is the time; it must have no nulls. A row's bucket starts at
+ *       {@code floor(time / step) * step} (epoch-aligned, UTC), which becomes the output time.</li>
+ *   <li>STRING and BOOL fields are kept as they are (they identify the series); numeric fields become nullable
+ *       FLOAT64 holding the aggregate of the bucket's non-null values (null when there are none; {@code count}
+ *       is 0 then); other fields (later TIME fields, JSON) are dropped.</li>
+ *   <li>Output rows come in ascending bucket order, and within a bucket in the order their series first appear.
+ *       {@code first}/{@code last} pick by time, and among equal times by input order.</li>
+ *   <li>Buckets without rows are not created; {@link LongToWide}'s fill modes then decide what a series shows
+ *       where another series has a bucket.</li>
+ * </ul>
+ *
+ * <p>Cost: one hash lookup per row; memory per output row. The input frame is not modified or closed.
+ */
+public final class TimeGroup {
+
+    public enum Aggregate {
+        AVG, MIN, MAX, SUM, COUNT, FIRST, LAST;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private TimeGroup() {
+    }
+
+    public static Frame apply(Frame longFrame, long stepNanos, Aggregate aggregate) {
+        Objects.requireNonNull(longFrame, "longFrame");
+        Objects.requireNonNull(aggregate, "aggregate");
+        if (stepNanos <= 0) {
+            throw new IllegalArgumentException("the time group step must be positive, got " + stepNanos + " ns");
+        }
+        Field time = null;
+        List<Field> dims = new ArrayList<>();
+        List<Field> values = new ArrayList<>();
+        for (Field f : longFrame.fields()) {
+            if (f.type() == FieldType.TIME) {
+                if (time == null) {
+                    time = f;
+                }
+            } else if (f.type() == FieldType.STRING || f.type() == FieldType.BOOL) {
+                dims.add(f);
+            } else if (f.type().isNumeric()) {
+                values.add(f);
+            }
+        }
+        if (time == null) {
+            throw new IllegalArgumentException("cannot group frame '" + longFrame.name() + "' by time: it has no time field");
+        }
+
+        int n = longFrame.rowCount();
+        Map<Key, Group> groups = new HashMap<>();
+        List<Group> order = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            if (time.isNull(r)) {
+                throw new IllegalArgumentException("cannot group frame '" + longFrame.name() + "' by time: row " + r
+                        + " has no time");
+            }
+            long t = time.getLong(r);
+            long bucket = Math.floorDiv(t, stepNanos) * stepNanos;
+            Object[] series = new Object[dims.size()];
+            for (int d = 0; d < series.length; d++) {
+                Field f = dims.get(d);
+                series[d] = f.isNull(r) ? null : f.type() == FieldType.BOOL ? (Object) f.getBool(r) : f.getString(r);
+            }
+            Key key = new Key(bucket, series);
+            Group g = groups.get(key);
+            if (g == null) {
+                g = new Group(bucket, r, order.size(), values.size());
+                groups.put(key, g);
+                order.add(g);
+            }
+            for (int v = 0; v < values.size(); v++) {
+                Field f = values.get(v);
+                if (!f.isNull(r)) {
+                    g.add(v, f.getDouble(r), t);
+                }
+            }
+        }
+        Group[] sorted = order.toArray(new Group[0]);
+        Arrays.sort(sorted, (a, b) -> a.bucket != b.bucket ? Long.compare(a.bucket, b.bucket) : Integer.compare(a.seq, b.seq));
+
+        Frame out = new Frame(longFrame.name()).setRefId(longFrame.refId())
+                .setMeta(longFrame.meta() == null ? FrameMeta.empty() : longFrame.meta());
+        try {
+            Field outTime = out.addField(time.name(), FieldType.TIME, false, sorted.length).setConfig(time.config());
+            Field[] outDims = new Field[dims.size()];
+            for (int d = 0; d < outDims.length; d++) {
+                Field f = dims.get(d);
+                outDims[d] = out.addField(f.name(), f.type(), true, sorted.length).setConfig(f.config());
+            }
+            Field[] outValues = new Field[values.size()];
+            for (int v = 0; v < outValues.length; v++) {
+                Field f = values.get(v);
+                outValues[v] = out.addField(f.name(), FieldType.FLOAT64, true, sorted.length).setConfig(f.config());
+            }
+            for (Group g : sorted) {
+                outTime.appendLong(g.bucket);
+                for (int d = 0; d < outDims.length; d++) {
+                    Field f = dims.get(d);
+                    if (f.isNull(g.firstRow)) {
+                        outDims[d].appendNull();
+                    } else if (f.type() == FieldType.BOOL) {
+                        outDims[d].appendBool(f.getBool(g.firstRow));
+                    } else {
+                        outDims[d].appendUtf8(f.getUtf8(g.firstRow));
+                    }
+                }
+                for (int v = 0; v < outValues.length; v++) {
+                    if (aggregate == Aggregate.COUNT) {
+                        outValues[v].appendDouble(g.count[v]);
+                    } else if (g.count[v] == 0) {
+                        outValues[v].appendNull();
+                    } else {
+                        outValues[v].appendDouble(g.result(v, aggregate));
+                    }
+                }
+            }
+            return out;
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** A bucket and the dimension values of one series. */
+    private record Key(long bucket, Object[] series) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.bucket == bucket && Arrays.equals(k.series, series);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(bucket) * 31 + Arrays.hashCode(series);
+        }
+    }
+
+    /** The running aggregates of one output row, per value field. */
+    private static final class Group {
+        final long bucket;
+        final int firstRow;
+        final int seq;
+        final long[] count;
+        final double[] sum;
+        final double[] min;
+        final double[] max;
+        final double[] first;
+        final long[] firstTime;
+        final double[] last;
+        final long[] lastTime;
+
+        Group(long bucket, int firstRow, int seq, int values) {
+            this.bucket = bucket;
+            this.firstRow = firstRow;
+            this.seq = seq;
+            count = new long[values];
+            sum = new double[values];
+            min = new double[values];
+            max = new double[values];
+            first = new double[values];
+            firstTime = new long[values];
+            last = new double[values];
+            lastTime = new long[values];
+        }
+
+        void add(int v, double x, long t) {
+            if (count[v]++ == 0) {
+                min[v] = max[v] = first[v] = last[v] = x;
+                firstTime[v] = lastTime[v] = t;
+            } else {
+                min[v] = Math.min(min[v], x);
+                max[v] = Math.max(max[v], x);
+                if (t < firstTime[v]) {
+                    first[v] = x;
+                    firstTime[v] = t;
+                }
+                if (t >= lastTime[v]) {
+                    last[v] = x;
+                    lastTime[v] = t;
+                }
+            }
+            sum[v] += x;
+        }
+
+        double result(int v, Aggregate a) {
+            return switch (a) {
+                case AVG -> sum[v] / count[v];
+                case MIN -> min[v];
+                case MAX -> max[v];
+                case SUM -> sum[v];
+                case FIRST -> first[v];
+                case LAST -> last[v];
+                case COUNT -> count[v];
+            };
+        }
+    }
+}

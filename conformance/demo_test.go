@@ -381,7 +381,9 @@ func TestDemoProvisioned(t *testing.T) {
 				}
 				if asTable {
 					series := checkAlertReady(t, f)
-					checkWideMatchesTable(t, f, series, okFrame(t, res, raw, "rows"), target)
+					sent := map[string]any{} // the target as sent: variables filled in, intervalMs set
+					_ = json.Unmarshal([]byte(q.JSON), &sent)
+					checkWideMatchesTable(t, f, series, okFrame(t, res, raw, "rows"), sent)
 				}
 				if stream {
 					checkStreamFrame(t, f, str(target["format"]))
@@ -452,11 +454,93 @@ func currentValues(v any) []string {
 	return nil
 }
 
+// timeGroupStep is the bucket size of target's timeGroup (README "Query model"), 0 without one; $__interval is
+// the query's intervalMs.
+func timeGroupStep(t *testing.T, target map[string]any) int64 {
+	t.Helper()
+	g := strings.TrimSpace(str(target["timeGroup"]))
+	switch g {
+	case "":
+		return 0
+	case "$__interval", "auto":
+		ms, _ := target["intervalMs"].(float64)
+		if ms <= 0 {
+			t.Fatalf("timeGroup %q but the query has no intervalMs", g)
+		}
+		return int64(ms) * int64(time.Millisecond)
+	}
+	m := regexp.MustCompile(`^(\d+)(ms|s|m|h|d|w)$`).FindStringSubmatch(g)
+	if m == nil {
+		t.Fatalf("timeGroup %q is not a duration the README lists", g)
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	unit := map[string]time.Duration{"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour,
+		"d": 24 * time.Hour, "w": 7 * 24 * time.Hour}[m[2]]
+	return n * int64(unit)
+}
+
+// sample is one row's value of one series, kept to aggregate a time bucket.
+type sample struct {
+	at time.Time
+	v  float64
+}
+
+// aggregateSamples combines a bucket's values as README "Formats" (timeGroup) says: avg by default, count of
+// values, first / last by time (equal times: input order).
+func aggregateSamples(t *testing.T, how string, xs []sample) float64 {
+	t.Helper()
+	out := xs[0].v
+	switch how {
+	case "", "avg", "sum":
+		sum := 0.0
+		for _, x := range xs {
+			sum += x.v
+		}
+		if how == "sum" {
+			return sum
+		}
+		return sum / float64(len(xs))
+	case "count":
+		return float64(len(xs))
+	case "min":
+		for _, x := range xs {
+			out = math.Min(out, x.v)
+		}
+	case "max":
+		for _, x := range xs {
+			out = math.Max(out, x.v)
+		}
+	case "first":
+		first := xs[0]
+		for _, x := range xs[1:] {
+			if x.at.Before(first.at) {
+				first = x
+			}
+		}
+		out = first.v
+	case "last":
+		last := xs[0]
+		for _, x := range xs[1:] {
+			if !x.at.Before(last.at) {
+				last = x
+			}
+		}
+		out = last.v
+	default:
+		t.Fatalf("aggregate %q is not one the README lists", how)
+	}
+	return out
+}
+
 // checkWideMatchesTable compares the wide frame with the same query's rows as a table (README "Formats"): the
 // time index is the distinct times sorted, one value field per numeric column and label set of the text and
 // boolean columns, each cell the row's value or else what the fill mode says; alias gives displayNameFromDS.
+// With timeGroup, the times are the buckets' starts and each cell the aggregate of the series' values in it,
+// computed here from the rows independently of the plugin.
 func checkWideMatchesTable(t *testing.T, wide *data.Frame, series map[string]*data.Field, table *data.Frame, target map[string]any) {
 	t.Helper()
+	step := timeGroupStep(t, target)
+	samples := map[string]map[time.Time][]sample{}
 	timeCol := str(target["timeColumn"])
 	fill := str(target["fill"])
 	if fill == "" {
@@ -482,7 +566,11 @@ func checkWideMatchesTable(t *testing.T, wide *data.Frame, series map[string]*da
 		if !ok {
 			continue
 		}
-		ts := tv.(time.Time)
+		at := tv.(time.Time)
+		ts := at
+		if step > 0 {
+			ts = time.Unix(0, floorDiv(at.UnixNano(), step)*step).UTC()
+		}
 		if !seen[ts] {
 			seen[ts] = true
 			times = append(times, ts)
@@ -514,10 +602,22 @@ func checkWideMatchesTable(t *testing.T, wide *data.Frame, series map[string]*da
 			key := seriesKey(fl.Name, labels)
 			if cells[key] == nil {
 				cells[key] = map[time.Time]float64{}
+				samples[key] = map[time.Time][]sample{}
 				labelsOf[key] = labels
 			}
 			cells[key][ts] = f
+			samples[key][ts] = append(samples[key][ts], sample{at, f})
 		}
+	}
+	if step > 0 {
+		merged := 0
+		for key, buckets := range samples {
+			for ts, xs := range buckets {
+				cells[key][ts] = aggregateSamples(t, str(target["aggregate"]), xs)
+				merged += len(xs) - 1
+			}
+		}
+		t.Logf("timeGroup %v, aggregate %q: %d values merged into buckets", time.Duration(step), str(target["aggregate"]), merged)
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
 	if n := rowCount(t, wide); n != len(times) {
@@ -772,4 +872,13 @@ func runAlertQuery(t *testing.T, h *pluginHost, s dsSettings, refID string, mode
 	tq.From, tq.To = q.From, q.To
 	tres, traw := queryData(t, s, tq)
 	checkWideMatchesTable(t, f, series, okFrame(t, tres, traw, "rows"), model)
+}
+
+// floorDiv rounds toward minus infinity, so times before the epoch fall in the bucket that starts before them.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
 }

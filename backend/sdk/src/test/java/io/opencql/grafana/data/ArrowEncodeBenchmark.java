@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Not a test (no surefire pattern matches it): a benchmark command printing how long the frame encoders take on a
  * 1,000,000-row frame (time, float64, string such as "sensor-123"): the median of 5 runs after 3 warm-up runs.
- * Also times the JSON writer and long-to-wide on the same frame, as the figures that bound a Live packet and an
- * alert query. Run with the test classpath and {@code --add-opens=java.base/java.nio=ALL-UNNAMED};
+ * Also times the JSON writer, long-to-wide and time grouping on the same frame, as the figures that bound a Live
+ * packet and an alert query. Run with the test classpath and {@code --add-opens=java.base/java.nio=ALL-UNNAMED};
  * an optional argument sets the row count.
  */
 public final class ArrowEncodeBenchmark {
@@ -41,6 +41,20 @@ public final class ArrowEncodeBenchmark {
             report("json encode (all)", cells, () -> JsonFrameWriter.write(frame, JsonFrameWriter.Include.ALL).length);
             report("long-to-wide (time order, " + SERIES + " series)", cells, () -> {
                 LongToWide.convert(frame, FillMode.NULL).close();
+                return 0;
+            });
+        }
+        try (Frame bySeries = build(rows, Order.SERIES)) {
+            long cells = (long) rows * bySeries.fields().size();
+            // 1,000 one-second points per series into 1-minute buckets, then wide: what timeGroup adds to a query
+            report("timeGroup 1m avg (series order)", cells, () -> {
+                TimeGroup.apply(bySeries, 60_000_000_000L, TimeGroup.Aggregate.AVG).close();
+                return 0;
+            });
+            report("timeGroup 1m avg + long-to-wide", cells, () -> {
+                try (Frame g = TimeGroup.apply(bySeries, 60_000_000_000L, TimeGroup.Aggregate.AVG)) {
+                    LongToWide.convert(g, FillMode.NULL).close();
+                }
                 return 0;
             });
         }

@@ -1,6 +1,5 @@
 package io.opencql.grafana.data;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,20 +57,10 @@ public final class LongToWide {
         Objects.requireNonNull(fill, "fill");
         int n = longFrame.rowCount();
 
-        Field time = null;
-        List<Field> dims = new ArrayList<>();
-        List<Field> values = new ArrayList<>();
-        for (Field f : longFrame.fields()) {
-            if (f.type() == FieldType.TIME) {
-                if (time == null) {
-                    time = f;
-                }
-            } else if (f.type() == FieldType.STRING || f.type() == FieldType.BOOL) {
-                dims.add(f);
-            } else if (f.type().isNumeric()) {
-                values.add(f);
-            }
-        }
+        LongFrameFields layout = LongFrameFields.of(longFrame);
+        Field time = layout.time();
+        List<Field> dims = layout.dims();
+        List<Field> values = layout.values();
         String what = "cannot convert frame '" + longFrame.name() + "' to a wide time series: ";
         if (time == null) {
             throw new IllegalArgumentException(what + "it has no time field " + describe(longFrame));

@@ -47,20 +47,10 @@ public final class TimeGroup {
         if (stepNanos <= 0) {
             throw new IllegalArgumentException("the time group step must be positive, got " + stepNanos + " ns");
         }
-        Field time = null;
-        List<Field> dims = new ArrayList<>();
-        List<Field> values = new ArrayList<>();
-        for (Field f : longFrame.fields()) {
-            if (f.type() == FieldType.TIME) {
-                if (time == null) {
-                    time = f;
-                }
-            } else if (f.type() == FieldType.STRING || f.type() == FieldType.BOOL) {
-                dims.add(f);
-            } else if (f.type().isNumeric()) {
-                values.add(f);
-            }
-        }
+        LongFrameFields layout = LongFrameFields.of(longFrame);
+        Field time = layout.time();
+        List<Field> dims = layout.dims();
+        List<Field> values = layout.values();
         if (time == null) {
             throw new IllegalArgumentException("cannot group frame '" + longFrame.name() + "' by time: it has no time field");
         }

@@ -7,6 +7,8 @@ import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.data.TimeGroup;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the query editor sends for one query (README "Query model" is the contract: key names and defaults).
@@ -35,7 +37,7 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
         }
     }
 
-    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d|w)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d|w)");
 
     public static final long DEFAULT_STREAM_INTERVAL_MS = 1000;
     public static final long MIN_STREAM_INTERVAL_MS = 250;
@@ -101,7 +103,7 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
         if (s.equals("$__interval") || s.equals("${__interval}") || s.equalsIgnoreCase("auto")) {
             return new Step(0);
         }
-        java.util.regex.Matcher m = DURATION.matcher(s);
+        Matcher m = DURATION.matcher(s);
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
             throw QueryException.badRequest("query key 'timeGroup': \"" + v + "\" is not a duration such as 500ms, 30s, 5m, 1h, 1d"
                     + " or $__interval");

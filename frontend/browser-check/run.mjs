@@ -5,6 +5,8 @@
  *
  *   node browser-check/run.mjs            build the harness, run the checks
  *   node browser-check/run.mjs --no-build reuse target/browser-check (after a build in the same tree)
+ *   node browser-check/run.mjs --update-docs  also copy the screenshots to docs/img (the README's pictures);
+ *                                            without it a test run leaves the source tree as it was
  *
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium).
  */
@@ -20,6 +22,15 @@ const HARNESS = path.join(FRONTEND, 'target', 'browser-check');
 const SCREENSHOTS = path.join(FRONTEND, 'target', 'screenshots');
 const REPORTS = path.join(FRONTEND, 'target', 'failsafe-reports');
 const DOCS_IMG = path.join(REPO, 'docs', 'img');
+const UPDATE_DOCS = process.argv.includes('--update-docs');
+
+/** With --update-docs, the screenshot becomes the README's picture of the same name. */
+function publish(file) {
+  if (UPDATE_DOCS) {
+    fs.mkdirSync(DOCS_IMG, { recursive: true });
+    fs.copyFileSync(file, path.join(DOCS_IMG, path.basename(file)));
+  }
+}
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -287,7 +298,6 @@ async function main() {
 
     await check('screenshots of both editors', async () => {
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      fs.mkdirSync(DOCS_IMG, { recursive: true });
       // put the port back to a valid value and turn the warning off for a clean picture
       await page.locator('#cql-port').fill('');
       await skipVerifySwitch(page).click();
@@ -320,7 +330,7 @@ async function main() {
 
       for (const file of [config, query]) {
         expect(fs.statSync(file).size > 10000, `${file} is suspiciously small`);
-        fs.copyFileSync(file, path.join(DOCS_IMG, path.basename(file)));
+        publish(file);
       }
     });
 
@@ -400,7 +410,7 @@ async function main() {
       const file = path.join(SCREENSHOTS, 'query-builder.png');
       await card.screenshot({ path: file, animations: 'disabled', style: STEADY });
       expect(fs.statSync(file).size > 10000, `${file} is suspiciously small`);
-      fs.copyFileSync(file, path.join(DOCS_IMG, path.basename(file)));
+      publish(file);
     });
 
     await check('back to code keeps the generated CQL in Monaco', async () => {

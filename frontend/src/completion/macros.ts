@@ -69,6 +69,6 @@ export const MACROS: MacroInfo[] = [
     snippet: '\\$__timeBuckets(${1:day})',
     detail: "'2024-01-01','2024-01-02' … for IN (…)",
     documentation:
-      "Every day bucket the time range touches, as a comma-separated list of quoted dates for `IN (...)` on day-partitioned tables: `WHERE day IN ($__timeBuckets(day))`. An optional format argument changes the text: `$__timeBuckets(day, 'yyyyMMdd')` gives `'20240101','20240102'`.",
+      "Every day bucket the time range touches, as a comma-separated list of quoted dates for `IN (...)` on day-partitioned tables: `WHERE day IN ($__timeBuckets(day))`. An optional format argument changes the text: `$__timeBuckets(day, 'yyyyMMdd')` gives `'20240101','20240102'`, and `$__timeBuckets(day, 'yyyyMMdd', number)` gives `20240101, 20240102` for an int bucket column.",
   },
 ];

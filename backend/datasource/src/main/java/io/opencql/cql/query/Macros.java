@@ -72,7 +72,7 @@ public final class Macros {
                     (m, a, c) -> a.get(0) + " >= " + seconds(c.fromMs(m.name)) + " AND " + a.get(0) + " <= " + seconds(c.toMs(m.name))),
             new Macro("interval", 0, 0, true, "$__interval", (m, a, c) -> formatInterval(c.intervalMs)),
             new Macro("interval_ms", 0, 0, true, "$__interval_ms", (m, a, c) -> Long.toString(c.intervalMs)),
-            new Macro("timeBuckets", 1, 2, false, "$__timeBuckets(day|hour|month[, 'pattern'])", Macros::timeBuckets));
+            new Macro("timeBuckets", 1, 3, false, "$__timeBuckets(day|hour|month[, 'pattern'[, number]])", Macros::timeBuckets));
 
     private Macros() {
     }
@@ -273,6 +273,11 @@ public final class Macros {
             }
             pattern = p.substring(1, p.length() - 1).replace("''", "'");
         }
+        // number: bare values for an int/bigint bucket column (20240501), checked to be whole numbers
+        boolean number = args.size() > 2;
+        if (number && !args.get(2).equalsIgnoreCase("number")) {
+            throw QueryException.badRequest(prefix + "the third argument can only be number (unquoted values), got " + args.get(2));
+        }
         DateTimeFormatter fmt;
         try {
             fmt = DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
@@ -298,7 +303,14 @@ public final class Macros {
             } catch (DateTimeException e) {
                 throw QueryException.badRequest(prefix + "invalid pattern '" + pattern + "': " + e.getMessage());
             }
-            out.append('\'').append(v.replace("'", "''")).append('\'');
+            if (!number) {
+                out.append('\'').append(v.replace("'", "''")).append('\'');
+            } else if (v.matches("-?\\d{1,18}")) {
+                out.append(v);
+            } else {
+                throw QueryException.badRequest(prefix + "pattern '" + pattern + "' gives " + v + ", which is not a whole number;"
+                        + " with number, use digits only, such as 'yyyyMMdd'");
+            }
             t = t.plus(1, unit.unit);
         }
         return out.toString();

@@ -31,6 +31,8 @@ class MacrosIT {
         s.execute("CREATE TABLE readings (sensor text, day date, ts timestamp, value double, PRIMARY KEY ((sensor, day), ts))");
         s.execute("DROP TABLE IF EXISTS readings_txt");
         s.execute("CREATE TABLE readings_txt (sensor text, bucket text, ts timestamp, value double, PRIMARY KEY ((sensor, bucket), ts))");
+        s.execute("DROP TABLE IF EXISTS readings_int");
+        s.execute("CREATE TABLE readings_int (sensor text, bucket int, ts timestamp, value double, PRIMARY KEY ((sensor, bucket), ts))");
         for (int d = 1; d <= 4; d++) {
             for (int h : new int[] {6, 18}) {
                 String day = "2024-05-0" + d;
@@ -38,6 +40,7 @@ class MacrosIT {
                 double v = d * 10 + (h == 18 ? 1 : 0);
                 s.execute("INSERT INTO readings (sensor, day, ts, value) VALUES ('s1', '" + day + "', " + ts + ", " + v + ")");
                 s.execute("INSERT INTO readings_txt (sensor, bucket, ts, value) VALUES ('s1', '2024050" + d + "', " + ts + ", " + v + ")");
+                s.execute("INSERT INTO readings_int (sensor, bucket, ts, value) VALUES ('s1', 2024050" + d + ", " + ts + ", " + v + ")");
             }
         }
     }
@@ -106,6 +109,19 @@ class MacrosIT {
             values.sort(null);
             assertEquals(List.of(10.0, 11.0, 20.0, 21.0, 30.0, 31.0), values);
         }
+    }
+
+    @Test
+    void timeBucketsAsNumbersOnAnIntBucket() {
+        try (Frame f = ok("SELECT value FROM readings_int WHERE sensor = 's1' AND bucket IN ($__timeBuckets(day, 'yyyyMMdd', number))", FROM, TO)) {
+            List<Object> values = column(f, 0);
+            values.sort(null);
+            assertEquals(List.of(10.0, 11.0, 20.0, 21.0, 30.0, 31.0), values);
+        }
+        // quoted, the node refuses the text literals for an int column
+        DataResponse r = TestNode.run(TestNode.instance(TestNode.settings()), TestNode.query("A",
+                TestNode.model("SELECT value FROM readings_int WHERE sensor = 's1' AND bucket IN ($__timeBuckets(day, 'yyyyMMdd'))", null), FROM, TO));
+        assertEquals(400, r.status());
     }
 
     @Test

@@ -80,6 +80,8 @@ class MacrosTest {
     @Test
     void timeBucketsWithPattern() {
         assertEquals("'20240102', '20240103', '20240104'", expand("$__timeBuckets(day, 'yyyyMMdd')"));
+        assertEquals("20240102, 20240103, 20240104", expand("$__timeBuckets(day, 'yyyyMMdd', number)"));
+        assertEquals("20240102, 20240103, 20240104", expand("$__timeBuckets(day, 'yyyyMMdd', NUMBER)"));
         // a quote inside the pattern is written doubled, as in any CQL string; the values are escaped back
         assertEquals("'2024-01-02T03', '2024-01-02T04'",
                 Macros.expand("$__timeBuckets(hour, 'yyyy-MM-dd''T''HH')",
@@ -117,15 +119,19 @@ class MacrosTest {
 
     @Test
     void timeBucketsErrors() {
-        assertEquals("macro $__timeBuckets: unknown unit 'week'; write $__timeBuckets(day|hour|month[, 'pattern'])",
+        assertEquals("macro $__timeBuckets: unknown unit 'week'; write $__timeBuckets(day|hour|month[, 'pattern'[, number]])",
                 error("$__timeBuckets(week)"));
         assertEquals("macro $__timeBuckets: the pattern must be a quoted string such as 'yyyyMMdd', got yyyyMMdd",
                 error("$__timeBuckets(day, yyyyMMdd)"));
         assertTrue(error("$__timeBuckets(day, 'yyyy-bb')").startsWith("macro $__timeBuckets: invalid pattern 'yyyy-bb': "));
-        assertEquals("macro $__timeBuckets: missing argument; write $__timeBuckets(day|hour|month[, 'pattern'])",
+        assertEquals("macro $__timeBuckets: missing argument; write $__timeBuckets(day|hour|month[, 'pattern'[, number]])",
                 error("$__timeBuckets()"));
-        assertEquals("macro $__timeBuckets: too many arguments; write $__timeBuckets(day|hour|month[, 'pattern'])",
+        assertEquals("macro $__timeBuckets: too many arguments; write $__timeBuckets(day|hour|month[, 'pattern'[, number]])",
+                error("$__timeBuckets(day, 'yyyy', number, x)"));
+        assertEquals("macro $__timeBuckets: the third argument can only be number (unquoted values), got x",
                 error("$__timeBuckets(day, 'yyyy', x)"));
+        assertEquals("macro $__timeBuckets: pattern 'yyyy-MM-dd' gives 2024-01-02, which is not a whole number; with number, use"
+                + " digits only, such as 'yyyyMMdd'", error("$__timeBuckets(day, 'yyyy-MM-dd', number)"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.opencql.cql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.opencql.cql.testing.TestNode;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
@@ -51,8 +52,8 @@ class TlsIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        host = setting("CQL_TEST_TLS_HOST");
-        String ca = setting("CQL_TEST_TLS_CA");
+        host = TestNode.setting("CQL_TEST_TLS_HOST", null);
+        String ca = TestNode.setting("CQL_TEST_TLS_CA", null);
         Assumptions.assumeTrue(host != null && ca != null,
                 "no TLS test node: start one with CASS_TLS=1 tools/cassandra-node.sh and set CQL_TEST_TLS_HOST and CQL_TEST_TLS_CA"
                         + " (tools/test.sh does both)");
@@ -67,14 +68,6 @@ class TlsIT {
         if (dataSource != null) {
             dataSource.close();
         }
-    }
-
-    private static String setting(String name) {
-        String v = System.getProperty(name);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(name);
-        }
-        return v == null || v.isBlank() ? null : v.trim();
     }
 
     /** The client certificate and its key from the node's test PKCS#12 store, as PEM (the key as PKCS#8). */

@@ -34,7 +34,7 @@ final class TestNode {
     static final String HOST = NODE.contactPoint();
     static final String USER = NODE.username();
     static final String PASSWORD = NODE.password();
-    static final String DC = setting("CQL_TEST_DC", "datacenter1");
+    static final String DC = io.opencql.cql.testing.TestNode.setting("CQL_TEST_DC", "datacenter1");
 
     /** Requests (pages) the shared session completed: lets a test see how many pages a query fetched. */
     static final AtomicLong REQUESTS = new AtomicLong();
@@ -42,14 +42,6 @@ final class TestNode {
     private static CqlSession session;
 
     private TestNode() {
-    }
-
-    static String setting(String name, String dflt) {
-        String v = System.getProperty(name);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(name);
-        }
-        return v == null || v.isBlank() ? dflt : v.trim();
     }
 
     static InetSocketAddress address() {

@@ -43,22 +43,14 @@ public abstract class NodeOutage implements AutoCloseable {
     }
 
     public static NodeOutage forNode(TestNode node) throws IOException {
-        String dir = setting("CASS_DIR");
-        String port = setting("CASS_PORT");
+        String dir = TestNode.setting("CASS_DIR", null);
+        String port = TestNode.setting("CASS_PORT", null);
         Path script = findScript();
         if (dir != null && port != null && script != null && Integer.parseInt(port) == node.port()) {
             return new Script(node, script, Map.of("CASS_DIR", dir, "CASS_PORT", port,
-                    "CASS_STORAGE_PORT", setting("CASS_STORAGE_PORT") == null ? "17000" : setting("CASS_STORAGE_PORT")));
+                    "CASS_STORAGE_PORT", TestNode.setting("CASS_STORAGE_PORT", "17000")));
         }
         return new Proxy(new InetSocketAddress(node.host(), node.port()));
-    }
-
-    private static String setting(String name) {
-        String v = System.getProperty(name);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(name);
-        }
-        return v == null || v.isBlank() ? null : v.trim();
     }
 
     private static Path findScript() {

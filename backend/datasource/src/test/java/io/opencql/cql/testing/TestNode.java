@@ -59,7 +59,8 @@ public record TestNode(String host, int port, String username, String password, 
         return n;
     }
 
-    private static String setting(String name, String fallback) {
+    /** A test setting: the system property, else the environment variable, trimmed; blank or absent: {@code fallback}. */
+    public static String setting(String name, String fallback) {
         String v = System.getProperty(name);
         if (v == null || v.isBlank()) {
             v = System.getenv(name);

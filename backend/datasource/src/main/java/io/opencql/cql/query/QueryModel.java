@@ -116,7 +116,11 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
             case "d" -> 86_400_000;
             default -> 7 * 86_400_000L;
         };
-        return new Step(Long.parseLong(m.group(1)) * unit);
+        long ms = Long.parseLong(m.group(1)) * unit;
+        if (ms > Long.MAX_VALUE / 1_000_000L) { // the step in nanoseconds must fit Grafana's int64 times
+            throw QueryException.badRequest("query key 'timeGroup': \"" + v + "\" is longer than the 292 years Grafana's times span");
+        }
+        return new Step(ms);
     }
 
     private static TimeGroup.Aggregate aggregate(String v) {

@@ -64,6 +64,9 @@ class QueryModelTest {
             assertEquals("query key 'timeGroup': \"" + bad + "\" is not a duration such as 500ms, 30s, 5m, 1h, 1d or $__interval",
                     error("{\"cql\":\"x\",\"timeGroup\":\"" + bad + "\"}"));
         }
+        assertEquals("query key 'timeGroup': \"999999999w\" is longer than the 292 years Grafana's times span",
+                error("{\"cql\":\"x\",\"timeGroup\":\"999999999w\"}"));
+        assertEquals(new QueryModel.Step(15_000L * 7 * 86_400_000L), parse("{\"cql\":\"x\",\"timeGroup\":\"15000w\"}").timeGroup());
         assertEquals(Aggregate.AVG, parse("{\"cql\":\"x\"}").aggregate());
         assertEquals(Aggregate.LAST, parse("{\"cql\":\"x\",\"aggregate\":\"last\"}").aggregate());
         assertEquals("query key 'aggregate': \"median\" is not one of avg, min, max, sum, count, first, last",

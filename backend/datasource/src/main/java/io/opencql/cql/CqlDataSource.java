@@ -1,5 +1,7 @@
 package io.opencql.cql;
 
+import io.opencql.cql.kernel.CqlInstance;
+
 import io.opencql.cql.connect.DataSourceInstance;
 import io.opencql.cql.connect.HealthCheck;
 import io.opencql.cql.connect.SchemaResources;

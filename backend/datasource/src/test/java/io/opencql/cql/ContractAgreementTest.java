@@ -1,5 +1,9 @@
 package io.opencql.cql;
 
+import io.opencql.cql.kernel.SettingsParser;
+
+import io.opencql.cql.kernel.CqlSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package io.opencql.cql;
 
+import io.opencql.cql.kernel.InvalidSettingsException;
+
+import io.opencql.cql.kernel.CqlInstance;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

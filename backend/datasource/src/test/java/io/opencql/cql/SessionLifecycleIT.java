@@ -1,5 +1,11 @@
 package io.opencql.cql;
 
+import io.opencql.cql.kernel.InvalidSettingsException;
+
+import io.opencql.cql.kernel.CqlInstance;
+
+import io.opencql.cql.kernel.CqlSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -43,7 +49,7 @@ class SessionLifecycleIT {
         node = TestNode.get();
         dataSource = new CqlDataSource(new SessionFactory() {
             @Override
-            public CqlSession open(io.opencql.cql.CqlSettings s, String name) throws InvalidSettingsException {
+            public CqlSession open(io.opencql.cql.kernel.CqlSettings s, String name) throws InvalidSettingsException {
                 opens.incrementAndGet();
                 return super.open(s, name);
             }

@@ -1,5 +1,11 @@
 package io.opencql.cql.connect;
 
+import io.opencql.cql.kernel.Seconds;
+
+import io.opencql.cql.kernel.UnresolvedContactPointsException;
+
+import io.opencql.cql.kernel.SessionOpenTimeoutException;
+
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
@@ -8,8 +14,8 @@ import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

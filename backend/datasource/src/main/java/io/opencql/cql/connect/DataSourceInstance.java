@@ -1,10 +1,10 @@
 package io.opencql.cql.connect;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
-import io.opencql.cql.SettingsParser;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.SettingsParser;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
 import java.util.concurrent.CancellationException;

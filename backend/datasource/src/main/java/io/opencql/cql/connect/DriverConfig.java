@@ -3,7 +3,7 @@ package io.opencql.cql.connect;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlSettings;
 import java.time.Duration;
 
 /**

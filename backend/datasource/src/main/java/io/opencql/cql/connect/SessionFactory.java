@@ -1,13 +1,17 @@
 package io.opencql.cql.connect;
 
+import io.opencql.cql.kernel.UnresolvedContactPointsException;
+
+import io.opencql.cql.kernel.SessionOpenTimeoutException;
+
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.auth.ProgrammaticPlainTextAuthProvider;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,5 +1,7 @@
 package io.opencql.cql.query;
 
+import io.opencql.cql.kernel.QueryException;
+
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverExecutionException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
@@ -24,7 +26,7 @@ import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import com.datastax.oss.driver.api.core.servererrors.WriteFailureException;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.ErrorSource;
 import java.time.Duration;
 import java.util.List;

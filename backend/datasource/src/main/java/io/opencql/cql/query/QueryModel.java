@@ -1,5 +1,7 @@
 package io.opencql.cql.query;
 
+import io.opencql.cql.kernel.QueryException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.metadata.EndPoint;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,5 +1,7 @@
 package io.opencql.cql.query;
 
+import io.opencql.cql.kernel.QueryException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

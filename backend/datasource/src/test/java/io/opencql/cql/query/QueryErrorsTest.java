@@ -1,5 +1,7 @@
 package io.opencql.cql.query;
 
+import io.opencql.cql.kernel.QueryException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
@@ -15,7 +17,7 @@ import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import com.datastax.oss.driver.api.core.metadata.Node;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.opencql.cql;
+package io.opencql.cql.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.opencql.cql;
+package io.opencql.cql.kernel;
 
 import java.time.Duration;
 import java.util.List;

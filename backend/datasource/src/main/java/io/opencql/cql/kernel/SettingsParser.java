@@ -1,4 +1,4 @@
-package io.opencql.cql;
+package io.opencql.cql.kernel;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,10 +36,10 @@ public final class SettingsParser {
     /** Grafana's {@code [sql] row_limit}, as it reaches plugins in {@code PluginContext.grafanaConfig}. */
     public static final String GRAFANA_ROW_LIMIT = "GF_SQL_ROW_LIMIT";
 
-    static final Set<String> JSON_KEYS = Set.of("contactPoints", "port", "keyspace", "localDatacenter", "consistency",
+    public static final Set<String> JSON_KEYS = Set.of("contactPoints", "port", "keyspace", "localDatacenter", "consistency",
             "connectTimeoutSeconds", "queryTimeoutSeconds", "pageSize", "rowLimit", "readOnly", "tlsEnabled",
             "tlsServerName", "tlsSkipVerify");
-    static final Set<String> SECURE_KEYS = Set.of("username", "password", "tlsCACert", "tlsClientCert", "tlsClientKey");
+    public static final Set<String> SECURE_KEYS = Set.of("username", "password", "tlsCACert", "tlsClientCert", "tlsClientKey");
 
     private static final double MAX_TIMEOUT_SECONDS = 86_400;
     private static final Pattern UNQUOTED_NAME = Pattern.compile("[A-Za-z0-9_]{1,48}");

@@ -173,6 +173,8 @@ class ParallelQueryDataTest {
         assertTrue(ms < 10_000, "took " + ms + " ms");
         assertEquals("query cancelled", r.responses().get("A").error());
         assertEquals("query cancelled", r.responses().get("B").error());
+        assertEquals(499, r.responses().get("A").status());
+        assertEquals(499, r.responses().get("B").status());
         assertTrue(interrupted.get(5, TimeUnit.SECONDS));
     }
 

@@ -146,6 +146,21 @@ class TlsIT {
     }
 
     @Test
+    void aQueryThatCannotHandshakeSaysWhatSaveAndTestSays() throws Exception {
+        DataSourceSettings ds = settings("", withClient(Map.of()));
+        CheckHealthResult health = check(ds);
+        assertEquals(CheckHealthResult.Status.ERROR, health.status());
+        DataQuery q = new DataQuery("A", 100, 1000, null,
+                "{\"cql\":\"SELECT cluster_name FROM system.local\",\"format\":\"table\"}".getBytes(StandardCharsets.UTF_8), "");
+        DataResponse r = plugin.queryData().queryData(new QueryDataRequest(PluginContext.forDataSource(ds), Map.of(), List.of(q)),
+                RequestContext.NONE).responses().get("A");
+        assertEquals(502, r.status(), r.error());
+        assertEquals("downstream", r.errorSource().wire());
+        assertEquals(health.message(), r.error());
+        assertTrue(r.error().startsWith("TLS handshake failed with " + host + ": certificate not trusted"), r.error());
+    }
+
+    @Test
     void skipVerifyConnectsWithoutTheCa() throws Exception {
         CheckHealthResult health = check(settings("\"tlsSkipVerify\":true", withClient(Map.of())));
         assertEquals(CheckHealthResult.Status.OK, health.status(), health.message());

@@ -1,5 +1,7 @@
 package io.opencql.cql.connect;
 
+import io.opencql.cql.kernel.DatacenterInferenceException;
+
 import io.opencql.cql.kernel.UnresolvedContactPointsException;
 
 import io.opencql.cql.kernel.SessionOpenTimeoutException;
@@ -194,7 +196,7 @@ public class SessionFactory {
         if (all.size() == 1) {
             return all.iterator().next();
         }
-        throw new IllegalStateException("cannot infer the local datacenter: the contact points are not among the nodes the "
+        throw new DatacenterInferenceException("cannot infer the local datacenter: the contact points are not among the nodes the "
                 + "cluster reports, and the cluster has " + (all.isEmpty() ? "no datacenter names" : "datacenters " + all)
                 + "; set jsonData.localDatacenter");
     }

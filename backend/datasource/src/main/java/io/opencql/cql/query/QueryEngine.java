@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.failure.Failure;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * queries of a request in parallel.
  *
  * <p>{@link #execute} never throws: every failure becomes a response with an HTTP status and an error source
- * ({@link QueryErrors}), and when the CQL got as far as being expanded, a frame without fields whose meta
+ * ({@link Failure}), and when the CQL got as far as being expanded, a frame without fields whose meta
  * carries the executed query string, so the query inspector shows what ran.
  *
  * <p>A {@code stream: true} query (with a {@link StreamIssuer}) is answered in the stream layout with its Live
@@ -77,9 +78,9 @@ public final class QueryEngine {
             executed = cql;
             ReadOnlyGuard.check(cql, settings.readOnly());
             long limit = rowLimit(model, settings);
-            CqlSession session = instance.session();
+            CqlSession session = session(instance, settings);
             if (rc.isCancelled()) {
-                return response(QueryErrors.map(new java.util.concurrent.CancellationException(), timeout), executed);
+                return response(Failure.cancelled(), executed);
             }
             if (model.stream() && streams != null && !fromAlert) {
                 return DataResponse.ok(streamAnswer(session, settings, model, query, ctx, cql, limit, timeout, rc));
@@ -88,7 +89,7 @@ public final class QueryEngine {
         } catch (Throwable t) {
             // even an Error (a stack overflow on absurd input, a frame too large for memory) is this query's
             // failure only: the other queries of the request still answer
-            QueryErrors.Mapped m = QueryErrors.map(t, timeout);
+            Failure m = Failure.querying(t, timeout);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("query {} failed: {} {} {}", query.refId(), m.status(), m.source().wire(), m.message());
             }
@@ -156,7 +157,7 @@ public final class QueryEngine {
         String cql = Macros.expand(model.cql(), range, intervalMs);
         ReadOnlyGuard.check(cql, settings.readOnly());
         long limit = rowLimit(model, settings);
-        CqlSession session = instance.session();
+        CqlSession session = session(instance, settings);
         return readStream(session, settings, model, refId, cql, limit, timeout(settings), rc);
     }
 
@@ -197,7 +198,7 @@ public final class QueryEngine {
         } catch (InvalidSettingsException | RuntimeException ignored) {
             // the message names the settings problem itself
         }
-        return QueryErrors.map(t, timeout).message();
+        return Failure.querying(t, timeout).message();
     }
 
     /**
@@ -240,7 +241,16 @@ public final class QueryEngine {
         }
     }
 
-    private static DataResponse response(QueryErrors.Mapped m, String executed) {
+    /** The instance's session; one that cannot be opened fails with Save &amp; test's description of why. */
+    private static CqlSession session(CqlInstance instance, CqlSettings settings) {
+        try {
+            return instance.session();
+        } catch (Exception e) {
+            throw Failure.sessionUnavailable(e, settings);
+        }
+    }
+
+    private static DataResponse response(Failure m, String executed) {
         List<Frame> frames = List.of();
         if (executed != null) {
             frames = List.of(new Frame("").setMeta(FrameMeta.empty().withExecutedQueryString(executed)));

@@ -1,5 +1,7 @@
 package io.opencql.cql.connect;
 
+import io.opencql.cql.failure.Failure;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -201,8 +203,8 @@ class PemTlsTest {
     void hostNameMismatchFailsAndIsNamedSo() {
         SSLException e = assertThrows(SSLException.class,
                 () -> handshake(tls(pem("ca.pem"), null, null, "wrong.example", false), "127.0.0.1"));
-        ConnectionFailure f = ConnectionFailure.of(e, settings(tls(pem("ca.pem"), null, null, "wrong.example", false)));
-        assertEquals(ConnectionFailure.Kind.TLS, f.kind());
+        Failure f = Failure.connecting(e, settings(tls(pem("ca.pem"), null, null, "wrong.example", false)));
+        assertEquals(Failure.Kind.TLS, f.kind());
         assertEquals("TLS handshake failed with 127.0.0.1:9042: host name mismatch: the node's certificate is not issued for the"
                 + " name Grafana connected to (set jsonData.tlsServerName to a name in the certificate)", f.message());
     }
@@ -211,8 +213,8 @@ class PemTlsTest {
     void untrustedCertificateFailsAndIsNamedSo() {
         SSLException e = assertThrows(SSLException.class,
                 () -> handshake(tls(pem("other-ca.pem"), null, null, "localhost", false), "localhost"));
-        ConnectionFailure f = ConnectionFailure.of(e, settings(tls(pem("other-ca.pem"), null, null, null, false)));
-        assertEquals(ConnectionFailure.Kind.TLS, f.kind());
+        Failure f = Failure.connecting(e, settings(tls(pem("other-ca.pem"), null, null, null, false)));
+        assertEquals(Failure.Kind.TLS, f.kind());
         assertEquals("TLS handshake failed with 127.0.0.1:9042: certificate not trusted: the node's certificate is not signed by"
                 + " secureJsonData.tlsCACert", f.message());
     }
@@ -282,8 +284,8 @@ class PemTlsTest {
     @Test
     void notTlsAtAllIsNamedSo() {
         SSLException e = new SSLException("Unsupported or unrecognized SSL message");
-        ConnectionFailure f = ConnectionFailure.of(e, settings(tls(null, null, null, null, false)));
-        assertInstanceOf(ConnectionFailure.class, f);
+        Failure f = Failure.connecting(e, settings(tls(null, null, null, null, false)));
+        assertInstanceOf(Failure.class, f);
         assertTrue(f.message().contains("the node answered without TLS: it does not use TLS on this port"), f.message());
     }
 }

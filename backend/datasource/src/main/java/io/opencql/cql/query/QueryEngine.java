@@ -1,7 +1,6 @@
 package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
@@ -19,7 +18,6 @@ import io.opencql.grafana.data.Notice;
 import io.opencql.grafana.data.SelfTestFrame;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,14 +64,14 @@ public final class QueryEngine {
      */
     public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, boolean fromAlert, RequestContext rc) {
         String executed = null;
-        Duration timeout = CqlSettings.DEFAULT_QUERY_TIMEOUT;
+        Duration timeout = null; // known once the settings are
         try {
             if ("selftest".equals(query.queryType())) {
                 return DataResponse.ok(SelfTestFrame.create(query.refId()));
             }
             QueryModel model = QueryModel.parse(query);
             CqlSettings settings = instance.settings();
-            timeout = timeout(settings);
+            timeout = settings.queryTimeout();
             String cql = Macros.expand(model.cql(), query.timeRange(), query.intervalMs());
             executed = cql;
             ReadOnlyGuard.check(cql, settings.readOnly());
@@ -111,22 +109,16 @@ public final class QueryEngine {
         return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta, query.intervalMs());
     }
 
-    private static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout)
-            throws InvalidSettingsException {
-        int pageSize = settings.pageSize() > 0 ? settings.pageSize() : CqlSettings.DEFAULT_PAGE_SIZE;
+    private static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout) {
+        int pageSize = settings.pageSize();
         if (limit < pageSize) {
             pageSize = (int) limit + 1; // one row more than the limit tells whether rows were left
         }
         return SimpleStatement.builder(cql)
                 .setPageSize(pageSize)
-                .setConsistencyLevel(consistency(settings))
+                .setConsistencyLevel(settings.consistency())
                 .setTimeout(timeout)
                 .build();
-    }
-
-    private static Duration timeout(CqlSettings settings) {
-        Duration t = settings.queryTimeout();
-        return t != null && !t.isZero() && !t.isNegative() ? t : CqlSettings.DEFAULT_QUERY_TIMEOUT;
     }
 
     // ---- streams (Live)
@@ -158,7 +150,7 @@ public final class QueryEngine {
         ReadOnlyGuard.check(cql, settings.readOnly());
         long limit = rowLimit(model, settings);
         CqlSession session = session(instance, settings);
-        return readStream(session, settings, model, refId, cql, limit, timeout(settings), rc);
+        return readStream(session, settings, model, refId, cql, limit, settings.queryTimeout(), rc);
     }
 
     private static StreamRows readStream(CqlSession session, CqlSettings settings, QueryModel model, String refId, String cql,
@@ -194,7 +186,7 @@ public final class QueryEngine {
     public static String describe(Throwable t, CqlInstance instance) {
         Duration timeout = null;
         try {
-            timeout = instance == null ? null : timeout(instance.settings());
+            timeout = instance == null ? null : instance.settings().queryTimeout();
         } catch (InvalidSettingsException | RuntimeException ignored) {
             // the message names the settings problem itself
         }
@@ -230,15 +222,6 @@ public final class QueryEngine {
             }
         }
         return out;
-    }
-
-    private static DefaultConsistencyLevel consistency(CqlSettings settings) throws InvalidSettingsException {
-        String c = settings.consistency() == null || settings.consistency().isBlank() ? CqlSettings.DEFAULT_CONSISTENCY : settings.consistency();
-        try {
-            return DefaultConsistencyLevel.valueOf(c.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException("consistency", "unknown consistency level '" + c + "'");
-        }
     }
 
     /** The instance's session; one that cannot be opened fails with Save &amp; test's description of why. */

@@ -277,7 +277,7 @@ class PemTlsTest {
     }
 
     private static CqlSettings settings(CqlSettings.Tls tls) {
-        return new CqlSettings(List.of(new CqlSettings.ContactPoint("127.0.0.1", 9042)), null, null, "LOCAL_ONE",
+        return new CqlSettings(List.of(new CqlSettings.ContactPoint("127.0.0.1", 9042)), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, 1000, true, tls, null, null);
     }
 

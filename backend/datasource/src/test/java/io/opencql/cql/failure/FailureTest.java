@@ -113,7 +113,7 @@ public class FailureTest {
 
     @Test
     void cancelledIs499WhereverItHappens() {
-        CqlSettings s = new CqlSettings(List.of(new CqlSettings.ContactPoint("db1", 9042)), null, null, "LOCAL_ONE",
+        CqlSettings s = new CqlSettings(List.of(new CqlSettings.ContactPoint("db1", 9042)), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE,
                 Duration.ofSeconds(5), T, 5000, 1000, true, CqlSettings.Tls.OFF, null, null);
         for (Failure f : List.of(Failure.cancelled(), Failure.querying(new CancellationException(), T),
                 Failure.connecting(new java.util.concurrent.ExecutionException(new CancellationException()), s))) {
@@ -126,7 +126,7 @@ public class FailureTest {
 
     @Test
     void connectingFailuresCarryTheirStatusAndSaveAndTestsWords() {
-        CqlSettings s = new CqlSettings(List.of(new CqlSettings.ContactPoint("db1", 9042)), null, null, "LOCAL_ONE",
+        CqlSettings s = new CqlSettings(List.of(new CqlSettings.ContactPoint("db1", 9042)), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE,
                 Duration.ofSeconds(5), T, 5000, 1000, true, CqlSettings.Tls.OFF, "bob", "secret");
         Failure auth = Failure.connecting(AllNodesFailedException.fromErrors(List.of(Map.entry(node(),
                 new AuthenticationException(null, "Provided username bob and/or password are incorrect")))), s);

@@ -1,5 +1,7 @@
 package io.opencql.cql.query;
 
+import io.opencql.cql.kernel.Setting;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +15,7 @@ import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.Frame;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +64,7 @@ class GuardAndErrorsIT {
 
     @Test
     void writesRunWhenNotReadOnly() {
-        CqlSettings rw = TestNode.settings(false, 5000, 1000, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        CqlSettings rw = TestNode.settings(false, 5000, 1000, Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));
         DataResponse r = run(TestNode.instance(rw), "INSERT INTO guarded (k, v) VALUES (3, 'three')");
         assertEquals(200, r.status(), r.error());
         assertEquals(0, r.frames().get(0).fields().size());
@@ -140,10 +143,14 @@ class GuardAndErrorsIT {
 
     @Test
     void invalidSettingsAreA400NamingTheKey() {
-        CqlSettings bad = new CqlSettings(List.of(), TestNode.KEYSPACE, TestNode.DC, "SOMETIMES", java.time.Duration.ofSeconds(5),
-                java.time.Duration.ofSeconds(5), 100, 100, true, CqlSettings.Tls.OFF, null, null);
-        assertError(400, "downstream", "invalid data source settings (consistency): unknown consistency level 'SOMETIMES'",
-                run(TestNode.instance(bad), "SELECT * FROM guarded"));
+        // settings are typed once: an unknown consistency level never reaches the query path as a value
+        CqlInstance bad = io.opencql.cql.connect.DataSourceInstance.create(io.opencql.grafana.backend.PluginContext.forDataSource(
+                new io.opencql.grafana.backend.DataSourceSettings(1, "bad", "bad", null, null, null, false, null,
+                        "{\"consistency\":\"SOMETIMES\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of(), 1, "")),
+                new io.opencql.cql.connect.SessionFactory());
+        assertError(400, "downstream", "invalid data source settings (consistency): jsonData.consistency must be one of ANY, ONE,"
+                + " TWO, THREE, QUORUM, ALL, LOCAL_ONE, LOCAL_QUORUM, EACH_QUORUM, SERIAL, LOCAL_SERIAL, got \"SOMETIMES\"",
+                run(bad, "SELECT * FROM guarded"));
         CqlInstance broken = new CqlInstance() {
             @Override
             public CqlSettings settings() throws InvalidSettingsException {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class QueryEngineTest {
 
     static CqlSettings settings() {
-        return new CqlSettings(List.of(new CqlSettings.ContactPoint("127.0.0.1", 9042)), null, null, "LOCAL_ONE", Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, 1000, true,
+        return new CqlSettings(List.of(new CqlSettings.ContactPoint("127.0.0.1", 9042)), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE, Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, 1000, true,
                 CqlSettings.Tls.OFF, null, null);
     }
 

@@ -1,5 +1,7 @@
 package io.opencql.cql.query;
 
+import io.opencql.cql.kernel.Setting;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -51,7 +53,7 @@ public final class QueryPathBenchmark {
     static final int WIDE_PARTITION = 100_000;
 
     public static void main(String[] args) throws Exception {
-        int rows = 1_000_000, runs = 5, warmup = 2, pageSize = CqlSettings.DEFAULT_PAGE_SIZE;
+        int rows = 1_000_000, runs = 5, warmup = 2, pageSize = Setting.PAGE_SIZE.defaultValue(Integer.class);
         String layout = "both";
         for (String a : args) {
             String[] kv = a.split("=", 2);

@@ -21,7 +21,7 @@ class ResultShapesTest {
     }
 
     static CqlSettings settings(long rowLimit) {
-        return new CqlSettings(List.of(), null, null, "LOCAL_ONE", Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, rowLimit,
+        return new CqlSettings(List.of(), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE, Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, rowLimit,
                 true, CqlSettings.Tls.OFF, null, null);
     }
 

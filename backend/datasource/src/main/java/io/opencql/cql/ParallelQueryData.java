@@ -1,8 +1,7 @@
 package io.opencql.cql;
 
-import io.opencql.cql.kernel.CqlInstance;
-
 import io.opencql.cql.failure.Failure;
+import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;

@@ -1,9 +1,5 @@
 package io.opencql.cql;
 
-import io.opencql.cql.kernel.SettingsParser;
-
-import io.opencql.cql.kernel.CqlSettings;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.Setting;
+import io.opencql.cql.kernel.SettingsParser;
 import io.opencql.cql.query.QueryModel;
 import io.opencql.grafana.backend.DataSourceSettings;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,13 @@
 package io.opencql.cql;
 
-import io.opencql.cql.kernel.InvalidSettingsException;
-
-import io.opencql.cql.kernel.CqlInstance;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opencql.cql.connect.DataSourceInstance;
 import io.opencql.cql.connect.SessionFactory;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.DataSourceSettings;

@@ -1,11 +1,5 @@
 package io.opencql.cql;
 
-import io.opencql.cql.kernel.InvalidSettingsException;
-
-import io.opencql.cql.kernel.CqlInstance;
-
-import io.opencql.cql.kernel.CqlSettings;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -14,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.opencql.cql.connect.DataSourceInstance;
 import io.opencql.cql.connect.SessionFactory;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.cql.testing.TestNode;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;

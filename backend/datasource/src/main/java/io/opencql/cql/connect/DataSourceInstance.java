@@ -1,11 +1,11 @@
 package io.opencql.cql.connect;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.opencql.cql.failure.Failure;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.cql.kernel.SettingsParser;
-import io.opencql.cql.failure.Failure;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
 import java.util.concurrent.CancellationException;

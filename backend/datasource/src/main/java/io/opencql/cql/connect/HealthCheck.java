@@ -1,16 +1,15 @@
 package io.opencql.cql.connect;
 
-import io.opencql.cql.kernel.Seconds;
-
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.opencql.cql.failure.Failure;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
-import io.opencql.cql.failure.Failure;
+import io.opencql.cql.kernel.Seconds;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.ErrorSource;
 import java.time.Duration;

@@ -1,11 +1,5 @@
 package io.opencql.cql.connect;
 
-import io.opencql.cql.kernel.DatacenterInferenceException;
-
-import io.opencql.cql.kernel.UnresolvedContactPointsException;
-
-import io.opencql.cql.kernel.SessionOpenTimeoutException;
-
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
@@ -13,7 +7,10 @@ import com.datastax.oss.driver.api.core.auth.ProgrammaticPlainTextAuthProvider;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.DatacenterInferenceException;
 import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.SessionOpenTimeoutException;
+import io.opencql.cql.kernel.UnresolvedContactPointsException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

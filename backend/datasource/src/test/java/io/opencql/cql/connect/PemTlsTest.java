@@ -1,7 +1,5 @@
 package io.opencql.cql.connect;
 
-import io.opencql.cql.failure.Failure;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.metadata.EndPoint;
+import io.opencql.cql.failure.Failure;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package io.opencql.cql.connect;
 
-import io.opencql.cql.kernel.UnresolvedContactPointsException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -10,11 +8,12 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.SettingsParser;
+import io.opencql.cql.kernel.UnresolvedContactPointsException;
 import io.opencql.grafana.backend.DataSourceSettings;
-import java.time.Duration;
-import java.util.Map;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SessionFactoryTest {

@@ -1,7 +1,5 @@
 package io.opencql.cql.query;
 
-import io.opencql.cql.kernel.Setting;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +8,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.Frame;

@@ -3,13 +3,12 @@ package io.opencql.cql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
-import io.opencql.cql.kernel.CqlInstance;
-import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
-import java.util.Map;
 import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
@@ -19,6 +18,7 @@ import io.opencql.grafana.backend.TimeRange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 

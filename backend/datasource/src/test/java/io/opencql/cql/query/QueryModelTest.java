@@ -1,10 +1,9 @@
 package io.opencql.cql.query;
 
-import io.opencql.cql.kernel.QueryException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.opencql.cql.kernel.QueryException;
 import io.opencql.cql.query.QueryModel.Fill;
 import io.opencql.cql.query.QueryModel.Format;
 import io.opencql.grafana.data.TimeGroup.Aggregate;

@@ -1,11 +1,10 @@
 package io.opencql.cql.query;
 
-import io.opencql.cql.kernel.QueryException;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.opencql.cql.kernel.QueryException;
 import org.junit.jupiter.api.Test;
 
 class ReadOnlyGuardTest {

@@ -1,7 +1,5 @@
 package io.opencql.cql.query;
 
-import io.opencql.cql.kernel.Setting;
-
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
@@ -11,6 +9,7 @@ import com.datastax.oss.driver.api.core.session.Request;
 import com.datastax.oss.driver.api.core.tracker.RequestTracker;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;

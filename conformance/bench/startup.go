@@ -69,7 +69,7 @@ func handshakeOnce(exe string) (time.Duration, string, []string, error) {
 	if err != nil {
 		return 0, "", nil, fmt.Errorf("no handshake line: %w", err)
 	}
-	if !strings.HasPrefix(line, fmt.Sprintf("1|%d|tcp|", grpcplugin.ProtocolVersion)) {
+	if !strings.HasPrefix(line, fmt.Sprintf("1|%d|", grpcplugin.ProtocolVersion)) { // tcp (ours) or unix (Go plugins)
 		return 0, "", nil, fmt.Errorf("handshake line %q", line)
 	}
 	pid := cmd.Process.Pid

@@ -259,6 +259,10 @@ func run() error {
 					return err
 				}
 				if t == ours {
+					// exactly the default rowLimit (1,000,000) rows: nothing was cut, so no "limited" notice
+					if err := r.noLimitNotice(); err != nil {
+						return err
+					}
 					table.plugin = append(table.plugin, d)
 				} else {
 					table.peer = append(table.peer, d)
@@ -411,6 +415,23 @@ func (a answer) err() error {
 	for ref, r := range a.res.Responses {
 		if r.Error != nil {
 			return fmt.Errorf("query %s: status %d: %v", ref, r.Status, r.Error)
+		}
+	}
+	return nil
+}
+
+// noLimitNotice fails when a frame says rows were cut.
+func (a answer) noLimitNotice() error {
+	for ref, r := range a.res.Responses {
+		for _, f := range r.Frames {
+			if f.Meta == nil {
+				continue
+			}
+			for _, n := range f.Meta.Notices {
+				if strings.Contains(n.Text, "limited") {
+					return fmt.Errorf("query %s: notice %q although every row was read", ref, n.Text)
+				}
+			}
 		}
 	}
 	return nil

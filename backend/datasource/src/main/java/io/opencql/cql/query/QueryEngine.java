@@ -109,9 +109,9 @@ public final class QueryEngine {
         return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta, query.intervalMs());
     }
 
-    private static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout) {
+    static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout) {
         int pageSize = settings.pageSize();
-        if (limit < pageSize) {
+        if (limit <= pageSize) {
             pageSize = (int) limit + 1; // one row more than the limit tells whether rows were left
         }
         return SimpleStatement.builder(cql)

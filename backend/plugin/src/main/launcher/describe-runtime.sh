@@ -16,7 +16,7 @@ esac
 libc=- loader=-
 if [ "$os" = linux ]; then
   libc=glibc
-  if grep -qa 'ld-musl-' /proc/$$/maps 2>/dev/null; then libc=musl; fi
+  if grep -q 'ld-musl-' /proc/$$/maps 2>/dev/null; then libc=musl; fi   # a text file: no -a, which busybox lacks
   # the ELF program interpreter is the first absolute loader path in the binary (PT_INTERP comes early)
   loader=$(grep -aom1 '/lib[[:alnum:]/_.-]*/ld-[[:alnum:]_.-]*\.so\.[0-9]*' "$java" 2>/dev/null | head -1 || true)
   [ -n "$loader" ] || loader=-

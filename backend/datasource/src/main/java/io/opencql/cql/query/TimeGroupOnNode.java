@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.ReadFailureException;
+import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import com.datastax.oss.driver.api.core.type.DataType;
 import io.opencql.cql.CqlSettings;
@@ -69,11 +70,16 @@ final class TimeGroupOnNode {
                      String refId, CqlSettings settings, long limit, Duration timeout, RequestContext rc) {
         ResultReader.Result r;
         try {
-            r = ResultReader.read(session, statement, ResultReader.Plan::all, limit, timeout, rc, "");
+            r = ResultReader.read(session, statement.setPageSize(groupsPerPage(statement.getPageSize(), plan.stepMs())),
+                    ResultReader.Plan::all, limit, timeout, rc, "");
         } catch (InvalidQueryException | SyntaxError | ReadFailureException e) {
             // a statement this planner should not have written, or a node that lied about its version: the
             // original statement still answers, and its error (if any) is the user's to see
             LOG.warn("the node refused the grouped statement, grouping in the plugin: {} ({})", e.getMessage(), plan.cql());
+            return null;
+        } catch (ReadTimeoutException e) {
+            // the node reads every row of a page's groups within one read timeout; the plugin's raw pages are smaller
+            LOG.warn("the node timed out grouping, grouping in the plugin: {} ({})", e.getMessage(), plan.cql());
             return null;
         }
         Frame grouped;
@@ -91,6 +97,18 @@ final class TimeGroupOnNode {
             meta = meta.withNotice(n);
         }
         return ResultShapes.wideTimeSeries(grouped, r.rows() == 0, model, refId, meta);
+    }
+
+    /**
+     * Groups per page of the grouped statement. Cassandra 5.0 reads all the rows of a page's groups (in sub-pages)
+     * within one read timeout counted from the request, so a page of 5,000 one-minute groups of 1-second data is
+     * 300,000 rows against that clock. Assuming at most one row per second per series, this keeps a page near the
+     * rows of a raw page ({@code pageSize}); at least 100 groups, so that sparse data does not take a round trip per
+     * point.
+     */
+    static int groupsPerPage(int pageSize, long stepMs) {
+        long perSecond = Math.max(1, stepMs / 1000);
+        return (int) Math.max(Math.min(pageSize, 100), Math.min(pageSize, pageSize / perSecond));
     }
 
     private static TimeGroupPlanner.TableShape table(CqlSession session, SimpleSelect select) {

@@ -61,9 +61,10 @@ final class TimeGroupPlanner {
      * @param dimNames  the label fields' names
      * @param values    per value field, its name and result columns
      * @param merges    whether a series may span several partitions (rows of one bucket then need merging)
+     * @param stepMs    the bucket
      */
     record Pushdown(String cql, String timeName, List<String> dimNames, List<ValueColumn> values,
-                    TimeGroup.Aggregate aggregate, boolean merges) implements Decision {
+                    TimeGroup.Aggregate aggregate, boolean merges, long stepMs) implements Decision {
     }
 
     /** @param aggregateColumn the result column of the aggregate, -1 for count (the count column is the answer) */
@@ -183,7 +184,7 @@ final class TimeGroupPlanner {
             cql.append(" ORDER BY ").append(select.orderBy());
         }
         return new Pushdown(cql.toString(), timeCol.label(), dims.stream().map(SimpleSelect.Column::label).toList(), out,
-                aggregate, merges);
+                aggregate, merges, stepMs);
     }
 
     /** The time column as the plugin picks it ({@link ResultShapes#timeColumn}): by name, else the first timestamp/date. */

@@ -63,6 +63,11 @@ class TimeGroupOnNodeIT {
                         rnd.nextInt(12) == 0 ? null : rnd.nextInt(2_000_000) - 1_000_000,
                         rnd.nextInt(12) == 0 ? null : (float) (rnd.nextDouble() * 100),
                         rnd.nextInt(12) == 0 ? null : rnd.nextLong() >> 20);
+                for (int k = 3; k < 7; k++) {
+                    if (b.isNull(k)) {
+                        b = b.unset(k); // a missing value, not a tombstone per null cell
+                    }
+                }
                 pending.add(s.executeAsync(b).toCompletableFuture());
                 if (pending.size() >= 256) {
                     CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get();

@@ -131,6 +131,16 @@ class TimeGroupPlannerTest {
     }
 
     @Test
+    void aGroupedPageReadsAboutTheRowsOfARawPage() {
+        assertEquals(500, TimeGroupOnNode.groupsPerPage(5000, 10_000), "10-second groups of 1-second rows: 5,000 rows a page");
+        assertEquals(100, TimeGroupOnNode.groupsPerPage(5000, 60_000), "1-minute groups: 6,000 rows a page");
+        assertEquals(5000, TimeGroupOnNode.groupsPerPage(5000, 1000));
+        assertEquals(5000, TimeGroupOnNode.groupsPerPage(5000, 500));
+        assertEquals(100, TimeGroupOnNode.groupsPerPage(5000, 3_600_000), "never fewer than 100 groups a round trip");
+        assertEquals(11, TimeGroupOnNode.groupsPerPage(11, 60_000), "a row limit's smaller page stays");
+    }
+
+    @Test
     void onlyClustersWhoseEveryNodeIsCassandra5GroupOnTheNode() {
         assertTrue(TimeGroupCapability.versionsAllow(List.of(node("5.0.9"), node("5.0.0"))));
         assertFalse(TimeGroupCapability.versionsAllow(List.of(node("5.0.9"), node("4.1.10"))), "a rolling upgrade half done");

@@ -30,7 +30,7 @@ func TestCQLTimeGroupOnNode(t *testing.T) {
 	node, plugin := okFrame(t, res, raw, "node"), okFrame(t, res, raw, "plugin")
 
 	sent := executedQuery(node)
-	if !strings.Contains(sent, "GROUP BY sensor, day, floor(ts, 1d)") || !strings.Contains(sent, "sum(cast(value AS double))") {
+	if !strings.Contains(sent, "GROUP BY sensor, day, floor(ts, 1d)") || !strings.Contains(sent, "sum(value), count(value), sum(cast(load AS double)), count(load)") {
 		t.Errorf("executedQueryString %q: want the statement grouped on the node", sent)
 	}
 	if strings.Contains(executedQuery(plugin), "GROUP BY") {

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Each run is what Grafana waits for: {@link QueryEngine#execute} (read, group, long to wide) plus the Arrow
  * encoding of the answer. Runs alternate plugin, node, plugin, node… after warm-up runs, so drift on a shared machine
- * hits both alike; min / median / max are printed. Then, once per statement sent (the executed query string of each
+ * hits both alike; min / median / max are printed, with the median CPU time of this process (the plugin's work: decoding and
+ * grouping the rows; the node is another process). Then, once per statement sent (the executed query string of each
  * answer), a pass with the bare driver at the same page size counts the rows the node sends and the bytes of its
  * responses ({@code ExecutionInfo.getResponseSizeInBytes}, per page): what crosses the wire. Both answers are checked
  * equal (every cell) before any figure is printed.
@@ -48,6 +49,9 @@ public final class TimeGroupBenchmark {
     static final Instant FROM = Instant.parse("2026-01-01T12:00:00Z");
     static final int SERIES = 10;
     static final int SECONDS = 86_400;
+    /** CPU time of this process (the plugin's side; the node is another process). */
+    static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     public static void main(String[] args) throws Exception {
         int runs = 5, warmup = 2, pageSize = CqlSettings.DEFAULT_PAGE_SIZE;
@@ -91,6 +95,7 @@ public final class TimeGroupBenchmark {
         String[] options = {",\"timeGroupOnNode\":false", ""};
         String[] names = {"plugin groups", "node groups"};
         List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<Long>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
         String[] sent = new String[2];
         long[] arrowBytes = new long[2];
         Frame[] answers = new Frame[2];
@@ -98,6 +103,7 @@ public final class TimeGroupBenchmark {
             for (int k = 0; k < 2; k++) {
                 String json = TestNode.model(cql, "\"format\":\"time_series\",\"timeGroup\":\"1m\",\"aggregate\":\"avg\"" + options[k]);
                 DataQuery q = new DataQuery("A", 1000, 60_000, new TimeRange(from, to), json.getBytes(StandardCharsets.UTF_8), "");
+                long c0 = CPU.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 DataResponse r = engine.execute(instance, q, PluginContext.forDataSource(null), RequestContext.NONE);
                 if (r.isError()) {
@@ -106,8 +112,10 @@ public final class TimeGroupBenchmark {
                 Frame f = r.frames().get(0);
                 byte[] arrow = ArrowFrameWriter.write(f);
                 long t = System.nanoTime() - t0;
+                long c = CPU.getProcessCpuTime() - c0;
                 if (i >= warmup) {
                     times.get(k).add(t);
+                    cpu.get(k).add(c);
                 }
                 sent[k] = f.meta().executedQueryString();
                 arrowBytes[k] = arrow.length;
@@ -130,9 +138,12 @@ public final class TimeGroupBenchmark {
             List<Long> ts = new ArrayList<>(times.get(k));
             Collections.sort(ts);
             medians[k] = ts.get(ts.size() / 2) / 1e6;
+            List<Long> cs = new ArrayList<>(cpu.get(k));
+            Collections.sort(cs);
             long[] wire = wire(session, sent[k], pageSize);
-            System.out.printf(Locale.ROOT, "%-13s time min/median/max %7.1f / %7.1f / %7.1f ms; node sent %,9d rows, %,11d bytes;"
-                    + " statement: %s%n", names[k], ts.get(0) / 1e6, medians[k], ts.get(ts.size() - 1) / 1e6, wire[0], wire[1], sent[k]);
+            System.out.printf(Locale.ROOT, "%-13s time min/median/max %7.1f / %7.1f / %7.1f ms; plugin CPU median %7.1f ms;"
+                    + " node sent %,9d rows, %,11d bytes%n  statement: %s%n", names[k], ts.get(0) / 1e6, medians[k],
+                    ts.get(ts.size() - 1) / 1e6, cs.get(cs.size() / 2) / 1e6, wire[0], wire[1], sent[k]);
         }
         System.out.printf(Locale.ROOT, "node grouping is %.1fx faster (median)%n", medians[0] / medians[1]);
     }

@@ -171,7 +171,7 @@ class TimeGroupOnNodeIT {
             }
         }
         String sent = sameAsPlugin(READINGS, "\"format\":\"time_series\",\"timeGroup\":\"$__interval\"", T0, T0 + SPAN, 90_000);
-        assertEquals("SELECT floor(ts, 90s), sensor, sum(cast(v AS double)), count(v), sum(cast(i AS double)), count(i),"
+        assertEquals("SELECT floor(ts, 90s), sensor, sum(v), count(v), sum(cast(i AS double)), count(i),"
                 + " sum(cast(f AS double)), count(f), sum(cast(b AS double)), count(b) FROM tg_readings WHERE sensor IN ('s-a', 's-b', 's-c')"
                 + " AND day IN ('2026-03-01', '2026-03-02', '2026-03-03') AND ts >= " + T0 + " AND ts <= " + (T0 + SPAN)
                 + " GROUP BY sensor, day, floor(ts, 90s)", sent);

@@ -52,7 +52,7 @@ class TimeGroupOnNodeIT {
         PreparedStatement ins = s.prepare("INSERT INTO tg_readings (sensor, day, ts, v, i, f, b, unit) VALUES (?, ?, ?, ?, ?, ?, ?, 'C')");
         Random rnd = new Random(42);
         List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (String sensor : SENSORS) {
+        for (String sensor : new String[] {"s-a", "s-b", "s-c", "s-rt"}) {
             long t = T0 - 60_000;
             while (t < T0 + SPAN + 60_000) {
                 // irregular steps, and every so often a row exactly on a minute (a bucket's first instant) or just before
@@ -76,10 +76,16 @@ class TimeGroupOnNodeIT {
             }
         }
         CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get();
-        // a series whose rows are all null in one minute: that bucket must stay null (0 for count)
-        s.execute("DELETE FROM tg_readings WHERE sensor = 's-a' AND day = '2026-03-02' AND ts >= " + (T0 + 30_000_000)
-                + " AND ts < " + (T0 + 30_060_000));
+        // a series whose rows are all null in one minute: that bucket must stay null (0 for count); rows deleted one by
+        // one (a range deletion is a range tombstone, see rangeTombstones...)
+        for (com.datastax.oss.driver.api.core.cql.Row row : s.execute("SELECT ts FROM tg_readings WHERE sensor = 's-a'"
+                + " AND day = '2026-03-02' AND ts >= " + (T0 + 30_000_000) + " AND ts < " + (T0 + 30_060_000))) {
+            s.execute("DELETE FROM tg_readings WHERE sensor = 's-a' AND day = '2026-03-02' AND ts = " + row.getInstant(0).toEpochMilli());
+        }
         s.execute("INSERT INTO tg_readings (sensor, day, ts) VALUES ('s-a', '2026-03-02', " + (T0 + 30_000_000 + 5) + ")");
+        // s-rt: the same kind of rows with a range tombstone
+        s.execute("DELETE FROM tg_readings WHERE sensor = 's-rt' AND day = '2026-03-02' AND ts >= " + (T0 + 30_000_000)
+                + " AND ts < " + (T0 + 30_060_000));
         // times before 1970: floor() with its default start fails on them on the node
         for (long t : new long[] {-120_000, -61_000, -1, 0, 59_999, 60_000}) {
             s.execute("INSERT INTO tg_old (sensor, ts, v) VALUES ('o', " + t + ", " + (t / 1000.0) + ")");
@@ -275,6 +281,40 @@ class TimeGroupOnNodeIT {
                     + " ORDER BY ts DESC", "\"format\":\"time_series\",\"timeGroup\":\"3m\",\"aggregate\":\"" + agg + "\"", T0, T0 + SPAN, 1000);
             assertTrue(sent.endsWith("GROUP BY sensor, day, floor(ts, 3m) ORDER BY ts DESC"), sent);
         }
+    }
+
+    /**
+     * Range deletions inside the grouped range. Cassandra 5.0.9 once failed a grouped page here ("UnfilteredRowIterator
+     * ... has an open RT bound as its last item" in the node's log, a ReadFailure to the client) when a range tombstone
+     * lay in s-a among nine partitions read in 100-group pages; the plugin then grouped the raw rows and the answer was
+     * the same. It depends on where the node's internal sub-pages end, and this data does not reproduce it every time,
+     * so this test holds the invariant rather than the failure: the answer equals the plugin's, and the grouped
+     * statement is what answered exactly when the node can answer it.
+     */
+    @Test
+    void rangeTombstonesTheNodeFailsToGroupOverStillAnswerTheSame() {
+        String cql = "SELECT ts, sensor, v, i, f, b FROM tg_readings WHERE sensor IN ('s-b', 's-c', 's-rt') AND day IN ($__timeBuckets(day))"
+                + " AND $__timeFilter(ts)";
+        long from = T0 - 3_600_000, to = T0 + SPAN + 3_600_000;
+        int failed = 0;
+        for (String agg : AGGREGATES) {
+            String sent = sameAsPlugin(cql, "\"format\":\"time_series\",\"timeGroup\":\"1m\",\"aggregate\":\"" + agg + "\"", from, to, 1000);
+            String grouped = TimeGroupOnNode.plan(TestNode.session(), QueryModel.parse(TestNode.model(cql,
+                    "\"format\":\"time_series\",\"timeGroup\":\"1m\",\"aggregate\":\"" + agg + "\"").getBytes(StandardCharsets.UTF_8)),
+                    Macros.expand(cql, new TimeRange(from, to), 1000), 1000, java.time.Duration.ofSeconds(10)).cql();
+            boolean nodeFails;
+            try {
+                var page = TestNode.session().execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.builder(grouped)
+                        .setPageSize(TimeGroupOnNode.groupsPerPage(5000, 60_000)).build());
+                page.all();
+                nodeFails = false;
+            } catch (ReadFailureException e) {
+                nodeFails = true;
+                failed++;
+            }
+            assertEquals(!nodeFails, sent.contains("GROUP BY"), agg + ": node fails " + nodeFails + ", sent " + sent);
+        }
+        System.err.println("range tombstone: the node failed the grouped statement for " + failed + " of " + AGGREGATES.length + " aggregates");
     }
 
     @Test

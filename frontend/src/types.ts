@@ -141,6 +141,12 @@ export interface CqlBuilderState {
   limit?: number;
   /** Append `ALLOW FILTERING` (only when the user asks for it). */
   allowFiltering?: boolean;
+  /**
+   * Written by the editor, not a field: the variables the generated CQL compares with text-like columns
+   * (`sensor IN ($sensor)` for a text `sensor`). Their values are filled in as text literals even when they look
+   * like numbers, since the node refuses `sensor IN (101)` for a text column.
+   */
+  textVariables?: string[];
 }
 
 /** `queryType` of the protocol self-test query (touches no database). */

@@ -1,10 +1,11 @@
 package io.opencql.cql.connect;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
-import io.opencql.cql.SettingsParser;
+import io.opencql.cql.failure.Failure;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.SettingsParser;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
 import java.util.concurrent.CancellationException;
@@ -102,7 +103,7 @@ public final class DataSourceInstance implements CqlInstance {
         try {
             return f.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
+            Throwable cause = Failure.unwrap(e);
             if (cause instanceof InvalidSettingsException ise) {
                 throw ise;
             }

@@ -4,7 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
@@ -54,7 +54,7 @@ public final class TimeGroupBenchmark {
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     public static void main(String[] args) throws Exception {
-        int runs = 5, warmup = 2, pageSize = CqlSettings.DEFAULT_PAGE_SIZE;
+        int runs = 5, warmup = 2, pageSize = Setting.PAGE_SIZE.defaultValue(Integer.class);
         for (String a : args) {
             String[] kv = a.split("=", 2);
             switch (kv[0]) {

@@ -93,6 +93,11 @@ export interface CqlQuery extends DataQuery {
   timeGroup?: string;
   aggregate?: Aggregate;
   /**
+   * `false` makes the plugin group even where the node could (Cassandra 5.0+ `GROUP BY floor()`); for debugging.
+   * Absent means `true`.
+   */
+  timeGroupOnNode?: boolean;
+  /**
    * Editor only (the backend never reads it): which editor shows the query. Absent means `code`, so queries
    * saved before the builder existed open as they were.
    */
@@ -155,6 +160,7 @@ export const DEFAULT_QUERY_VALUES = {
   stream: false,
   streamIntervalMs: 1000,
   aggregate: 'avg' as Aggregate,
+  timeGroupOnNode: true,
 } as const;
 
 /** The backend polls a stream no more often than this. */
@@ -218,6 +224,7 @@ const QUERY_KEY_SET: Record<Exclude<keyof CqlQuery, keyof DataQuery | EditorOnly
   streamIntervalMs: true,
   timeGroup: true,
   aggregate: true,
+  timeGroupOnNode: true,
 };
 
 export const JSON_DATA_KEYS = Object.keys(JSON_DATA_KEY_SET);

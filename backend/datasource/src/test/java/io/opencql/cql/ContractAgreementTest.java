@@ -89,7 +89,8 @@ class ContractAgreementTest {
                 Map.entry("stream", true),
                 Map.entry("streamIntervalMs", 5000),
                 Map.entry("timeGroup", "1m"),
-                Map.entry("aggregate", "max"));
+                Map.entry("aggregate", "max"),
+                Map.entry("timeGroupOnNode", false));
         assertEquals(new java.util.TreeSet<>(documented), new java.util.TreeSet<>(changed.keySet()),
                 "every documented query key has a case here");
         for (String key : documented) {

@@ -83,6 +83,16 @@ public final class QueryEngine {
             if (model.stream() && streams != null && !fromAlert) {
                 return DataResponse.ok(streamAnswer(session, settings, model, query, ctx, cql, limit, timeout, rc));
             }
+            TimeGroupPlanner.Pushdown onNode = TimeGroupOnNode.plan(session, model, cql, query.intervalMs(), timeout);
+            if (onNode != null) {
+                executed = onNode.cql(); // what the inspector shows is what was sent, failures included
+                Frame grouped = TimeGroupOnNode.run(session, statement(settings, onNode.cql(), limit, timeout), onNode, model,
+                        query.refId(), settings, limit, timeout, rc);
+                if (grouped != null) {
+                    return DataResponse.ok(grouped);
+                }
+                executed = cql;
+            }
             return DataResponse.ok(run(session, settings, model, query, cql, limit, timeout, rc));
         } catch (Throwable t) {
             // even an Error (a stack overflow on absurd input, a frame too large for memory) is this query's

@@ -2,7 +2,8 @@
  * A page that renders the plugin's settings page and query editor the way Grafana does (dark theme, the real
  * @grafana/ui components, the real Monaco editor bundled here, no CDN), with a fake schema behind the
  * completion and the query builder (run.mjs switches the same query from code to builder mode and back). run.mjs drives it in headless Chromium. State lives here so edits render back as in Grafana; the
- * page publishes what the editors reported on window.__cql for the checks to read.
+ * page publishes what the editors reported on window.__cql for the checks to read. index.html#dashboard draws the
+ * demo dashboard's panels instead (dashboard.tsx).
  */
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -11,6 +12,7 @@ import { createTheme, DataSourceInstanceSettings, DataSourceSettings, ThemeConte
 import { setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
 
+import { Dashboard, DemoDashboard } from './dashboard';
 import { ConfigEditor } from '../src/components/ConfigEditor';
 import { QueryEditor } from '../src/components/QueryEditor';
 import { VariableQueryEditor } from '../src/components/VariableQueryEditor';
@@ -182,9 +184,19 @@ function App() {
 }
 
 const theme = createTheme({ colors: { mode: 'dark' } });
-createRoot(document.getElementById('root')!).render(
-  <ThemeContext.Provider value={theme}>
-    <GlobalStyles />
-    <App />
-  </ThemeContext.Provider>
-);
+const root = createRoot(document.getElementById('root')!);
+const render = (page: React.ReactNode) =>
+  root.render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      {page}
+    </ThemeContext.Provider>
+  );
+// index.html#dashboard: the demo dashboard's panels, from the provisioned dashboard file itself
+if (window.location.hash === '#dashboard') {
+  fetch('cql-demo.json')
+    .then((r) => r.json())
+    .then((dashboard: Dashboard) => render(<DemoDashboard dashboard={dashboard} width={1368} />));
+} else {
+  render(<App />);
+}

@@ -1,5 +1,5 @@
 /*
- * Real-browser check of the editors: bundles browser-check/harness.tsx (real @grafana/ui and Monaco, offline),
+ * Real-browser check of the editors (and a picture of the demo dashboard's panels, index.html#dashboard): bundles browser-check/harness.tsx (real @grafana/ui and Monaco, offline),
  * serves it on 127.0.0.1, drives it with Debian's Chromium through playwright-core, saves screenshots and writes a
  * JUnit report with one test case per check. Exits non-zero when any check fails or Chromium is missing.
  *
@@ -121,6 +121,7 @@ function serve(dir) {
     '.css': 'text/css',
     '.svg': 'image/svg+xml',
     '.png': 'image/png',
+    '.json': 'application/json',
   };
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
@@ -518,6 +519,95 @@ async function main() {
       const q = (await published()).query;
       expect(q.editorMode === 'code' && q.cql === before, `code mode changed the CQL: ${JSON.stringify(q)}`);
     });
+
+    await check(
+      "the demo dashboard's panels in Grafana's panel components: every panel drawn, then a screenshot",
+      async () => {
+        const dash = await browser.newPage({ viewport: { width: 1400, height: 1300 }, deviceScaleFactor: 1 });
+        dash.on('pageerror', (e) => pageErrors.push(e));
+        dash.on('response', (r) => {
+          if (r.status() >= 400) {
+            missing.push(`${r.status()} ${r.url()}`);
+          }
+        });
+        try {
+          await dash.goto(`${url}#dashboard`);
+          const panels = dash.getByTestId('dashboard-panel');
+          await panels.first().waitFor({ timeout: WAIT });
+          const dashboard = JSON.parse(
+            fs.readFileSync(path.join(FRONTEND, '..', 'provisioning', 'dashboards', 'cql-demo.json'), 'utf8')
+          );
+          expect(
+            (await panels.count()) === dashboard.panels.length,
+            `${await panels.count()} panels shown, the dashboard has ${dashboard.panels.length}`
+          );
+          expect((await dash.getByTestId('no-frames').count()) === 0, 'a panel has no frames or no component');
+          // each panel has drawn: a graph's canvas has coloured pixels, a stat or bar gauge its values, a table rows
+          await dash.waitForFunction(
+            () => {
+              const drawn = (el) => {
+                const type = el.dataset.panelType;
+                if (type === 'timeseries') {
+                  const canvas = el.querySelector('canvas');
+                  if (!canvas || canvas.width === 0) {
+                    return false;
+                  }
+                  const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                  let coloured = 0;
+                  for (let i = 0; i < px.length; i += 4) {
+                    // a series' line: saturated, not the grey of the grid and axes
+                    if (
+                      px[i + 3] > 0 &&
+                      Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 60
+                    ) {
+                      coloured++;
+                    }
+                  }
+                  return coloured > 500;
+                }
+                if (type === 'table') {
+                  return el.querySelectorAll('[role="row"]').length > 2;
+                }
+                return /\d/.test(el.innerText) && el.querySelectorAll('[style*="background"], svg, canvas').length > 0;
+              };
+              const all = Array.from(document.querySelectorAll('[data-testid="dashboard-panel"]'));
+              return all.length > 0 && all.every(drawn);
+            },
+            null,
+            { timeout: WAIT }
+          );
+          const text = await dash.locator('#dashboard').innerText();
+          for (const shown of [
+            'plant-line-2',
+            'hq-server-room',
+            '/d/cql-demo',
+            'Springfield',
+            'Plant, yard weather station',
+          ]) {
+            expect(text.includes(shown), `"${shown}" not on the dashboard`);
+          }
+          expect(/°C/.test(text), 'no value in °C (units not applied)');
+          // every icon drawn (react-inlinesvg leaves an icon that failed to load empty), no file missing
+          await dash.waitForFunction(
+            () =>
+              Array.from(document.querySelectorAll('#dashboard svg')).every((s) =>
+                s.querySelector('path, circle, rect, polygon')
+              ),
+            null,
+            { timeout: WAIT }
+          );
+          const notFound = missing.filter((m) => /icons|fonts|json/.test(m));
+          expect(notFound.length === 0, `not served: ${notFound.join(', ')}`);
+          fs.mkdirSync(SCREENSHOTS, { recursive: true });
+          const file = path.join(SCREENSHOTS, 'dashboard.png');
+          await dash.locator('#dashboard').screenshot({ path: file, animations: 'disabled', style: STEADY });
+          expect(fs.statSync(file).size > 30000, `${file} is suspiciously small`);
+          publish(file);
+        } finally {
+          await dash.close();
+        }
+      }
+    );
 
     await check('no page errors and no request left the machine', async () => {
       expect(pageErrors.length === 0, `page errors: ${pageErrors.map((e) => e.message).join('; ')}`);

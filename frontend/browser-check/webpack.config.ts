@@ -38,6 +38,9 @@ const config: Configuration = {
   module: {
     rules: [
       { test: /\.m?js$/, resolve: { fullySpecified: false } },
+      // @grafana/ui's .mjs files default-import CommonJS packages (react-custom-scrollbars-2 in CustomScrollbar,
+      // which the panels use): webpack's strict ESM interop would hand them the exports object, not the component
+      { test: /\.mjs$/, include: /node_modules/, type: 'javascript/auto' },
       {
         test: /\.[tj]sx?$/,
         exclude: /node_modules/,
@@ -59,6 +62,8 @@ const config: Configuration = {
       patterns: [
         { from: path.join(__dirname, 'index.html'), to: '.' },
         { from: path.join(FRONTEND_DIR, 'src', 'img'), to: 'img' },
+        // the demo dashboard the #dashboard page draws
+        { from: path.join(FRONTEND_DIR, '..', 'provisioning', 'dashboards', 'cql-demo.json'), to: '.' },
         { from: path.join(MODULES, '@grafana', 'ui', 'dist', 'public', 'img', 'icons'), to: 'public/build/img/icons' },
         // Grafana serves a spinner icon (loading Selects) that @grafana/ui's package does not carry: our own stand-in
         { from: path.join(__dirname, 'icons', 'spinner.svg'), to: 'public/build/img/icons/unicons/spinner.svg' },

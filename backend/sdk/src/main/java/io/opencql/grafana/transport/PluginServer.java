@@ -34,6 +34,7 @@ public final class PluginServer {
     public static final int CORE_PROTOCOL = 1;
     public static final int APP_PROTOCOL = 2;
     static final int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
+    private static final String NO_NATIVE = "io.grpc.netty.shaded.io.netty.transport.noNative";
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginServer.class);
 
@@ -73,6 +74,12 @@ public final class PluginServer {
             return 1;
         }
         System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+        // Netty's NIO transport, not epoll: the epoll library is copied out of the jar into the temp folder and
+        // loaded on every start (a tenth of the time to the handshake, docs/performance.md), and one loopback
+        // connection from Grafana gains nothing from it. A -D on the command line still decides.
+        if (System.getProperty(NO_NATIVE) == null) {
+            System.setProperty(NO_NATIVE, "true");
+        }
         GrafanaLogConfigurator.init();
         PluginServer s = new PluginServer(plugin, metrics);
         try {

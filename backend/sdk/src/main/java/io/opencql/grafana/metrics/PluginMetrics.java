@@ -18,12 +18,28 @@ import java.io.UncheckedIOException;
 public final class PluginMetrics {
 
     /**
-     * Prometheus' defaults, built in code. {@code PrometheusProperties.get()} (what the builders use otherwise)
-     * looks for {@code prometheus.properties} through the class loader, which opens and searches every jar of
-     * the class path: a third of the plugin's start before the handshake (docs/performance.md). The plugin
-     * is configured by Grafana, never by that file or its system properties.
+     * Prometheus' defaults, built in code: the plugin is configured by Grafana, never by a
+     * {@code prometheus.properties} file or prometheus' system properties.
      */
-    private static final PrometheusProperties CONFIG = PrometheusProperties.builder().build();
+    private static final PrometheusProperties CONFIG = defaults();
+
+    /**
+     * Merely loading {@code PrometheusProperties} runs its static loader, which asks the thread's context class
+     * loader for {@code prometheus.properties}: the application class loader then opens and searches every jar
+     * of the class path, a third of the plugin's start before the handshake (docs/performance.md). Here that
+     * question goes to a class loader with no resources of its own (only the JDK's), which answers at once.
+     */
+    private static PrometheusProperties defaults() {
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        thread.setContextClassLoader(new ClassLoader(null) {
+        });
+        try {
+            return PrometheusProperties.builder().build();
+        } finally {
+            thread.setContextClassLoader(saved);
+        }
+    }
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;

@@ -44,6 +44,7 @@ var (
 	jfr        = flag.String("jfr", "", "record the plugin with JDK Flight Recorder (profile settings) during the panels and write it here")
 	peerExe    = flag.String("peer", os.Getenv("BENCH_PEER_PLUGIN"), "optional: the executable of another CQL backend plugin (HadesArchitect's Go plugin, gocql) to run beside ours")
 	skipBig    = flag.Bool("skip-big", false, "skip the 1M-row figures")
+	peerOurs   = flag.Bool("peer-ours", false, "the peer is another build of this plugin (e.g. main's dist/gpx_cql_linux_amd64), asked the same queries: before/after a change, interleaved")
 )
 
 const (
@@ -106,7 +107,11 @@ func run() error {
 	defer ours.h.Kill()
 	var peer *target
 	if *peerExe != "" {
-		if peer, err = startTarget(*peerExe, peerShape, nil); err != nil {
+		sh := peerShape
+		if *peerOurs {
+			sh = oursShape
+		}
+		if peer, err = startTarget(*peerExe, sh, env); err != nil {
 			return fmt.Errorf("peer plugin: %w", err)
 		}
 		defer peer.h.Kill()
@@ -756,7 +761,11 @@ func (x row) ratio(other []time.Duration) string {
 
 func (r *report) print() {
 	fmt.Println()
-	fmt.Println("| figure | this plugin | bare java-driver (or yardstick) | peer Go plugin (gocql) | plugin ÷ driver | plugin ÷ peer | load average (1, 5, 15 min) |")
+	peerName := "peer Go plugin (gocql)"
+	if *peerOurs {
+		peerName = "peer: another build of this plugin"
+	}
+	fmt.Printf("| figure | this plugin | bare java-driver (or yardstick) | %s | plugin ÷ driver | plugin ÷ peer | load average (1, 5, 15 min) |\n", peerName)
 	fmt.Println("|---|---|---|---|---|---|---|")
 	for _, x := range r.rows {
 		fmt.Printf("| %s | %s | %s | %s | %s | %s | %s |\n", x.figure, x.cell(x.plugin, x.pluginText), x.cell(x.driver, ""),

@@ -101,7 +101,7 @@ class ParallelQueryDataTest {
 
     @Test
     void queriesRunInParallelAndKeepTheirOrder() throws Exception {
-        int n = 8;
+        int n = ParallelQueryData.THREADS + 1; // the pool's threads and the request's own
         CountDownLatch allStarted = new CountDownLatch(n);
         handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
             allStarted.countDown();
@@ -174,6 +174,46 @@ class ParallelQueryDataTest {
         assertEquals(499, r.responses().get("A").status());
         assertEquals(499, r.responses().get("B").status());
         assertTrue(interrupted.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aRequestOfOneQueryRunsItOnItsOwnThread() throws Exception {
+        Thread caller = Thread.currentThread();
+        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> Thread.currentThread() == caller
+                ? DataResponse.ok(List.of()) : DataResponse.internal("ran on " + Thread.currentThread().getName()));
+        QueryDataResponse r = handler.queryData(request(List.of(query("A", "")), ds()), RequestContext.NONE);
+        assertEquals(200, r.responses().get("A").status(), r.responses().get("A").error());
+        assertEquals(0, handler.active());
+    }
+
+    @Test
+    void cancellingARequestOfOneQueryInterruptsItAndLeavesTheThreadClean() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
+            started.countDown();
+            try {
+                Thread.sleep(30_000);
+                return DataResponse.ok(List.of());
+            } catch (InterruptedException e) {
+                return DataResponse.error(499, ErrorSource.DOWNSTREAM, "query cancelled");
+            }
+        });
+        Cancellable rc = new Cancellable();
+        Thread canceller = new Thread(() -> {
+            try {
+                started.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // cancel anyway
+            }
+            rc.cancel();
+        });
+        canceller.start();
+        QueryDataResponse r = handler.queryData(request(List.of(query("A", "")), ds()), rc);
+        assertEquals(499, r.responses().get("A").status());
+        assertFalse(Thread.currentThread().isInterrupted(), "the request's thread must not stay interrupted");
+        canceller.join(10_000);
+        rc.cancel(); // as gRPC does when the call completes: must not reach the thread any more
+        assertFalse(Thread.currentThread().isInterrupted(), "a late cancellation must not interrupt the thread");
     }
 
     @Test

@@ -48,7 +48,14 @@ import org.slf4j.LoggerFactory;
 public final class StreamRegistry implements StreamIssuer {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamRegistry.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Jackson on first use (the first Live query), not when the data source is built: initialising databind
+     * is a twentieth of the plugin's start, and it ran before the handshake.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** Entries held in memory at most (least recently used leave first; their files stay). */
     static final int MAX_IN_MEMORY = 10_000;
@@ -214,7 +221,7 @@ public final class StreamRegistry implements StreamIssuer {
             return;
         }
         sweepOnce();
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("version", FILE_VERSION);
         root.put("id", e.id);
         root.set("spec", e.spec.toJson());
@@ -232,7 +239,7 @@ public final class StreamRegistry implements StreamIssuer {
         try {
             createDirectories();
             tmp = Files.createTempFile(dir, e.id + ".", ".tmp", ownerOnly(false));
-            Files.write(tmp, JSON.writeValueAsBytes(root));
+            Files.write(tmp, Json.MAPPER.writeValueAsBytes(root));
             try {
                 Files.move(tmp, file(e.id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException x) {
@@ -265,7 +272,7 @@ public final class StreamRegistry implements StreamIssuer {
         Path f = file(id);
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(f));
+            root = Json.MAPPER.readTree(Files.readAllBytes(f));
         } catch (NoSuchFileException x) {
             return null;
         } catch (IOException | RuntimeException x) {

@@ -1,5 +1,6 @@
 package io.opencql.grafana.metrics;
 
+import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -16,18 +17,46 @@ import java.io.UncheckedIOException;
  */
 public final class PluginMetrics {
 
+    /**
+     * Prometheus' defaults, built in code: the plugin is configured by Grafana, never by a
+     * {@code prometheus.properties} file or prometheus' system properties.
+     */
+    private static final PrometheusProperties CONFIG = defaults();
+
+    /**
+     * Merely loading {@code PrometheusProperties} runs its static loader, which asks the thread's context class
+     * loader for {@code prometheus.properties}: the application class loader then opens and searches every jar
+     * of the class path, a third of the plugin's start before the handshake (docs/performance.md). Here that
+     * question goes to a class loader with no resources of its own (only the JDK's), which answers at once.
+     */
+    private static PrometheusProperties defaults() {
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        thread.setContextClassLoader(new ClassLoader(null) {
+        });
+        try {
+            return PrometheusProperties.builder().build();
+        } finally {
+            thread.setContextClassLoader(saved);
+        }
+    }
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Histogram duration;
     private volatile boolean jvmRegistered;
 
     public PluginMetrics() {
-        requests = Counter.builder()
+        // without exemplars: their sampler is what starts prometheus' scheduler thread, which wakes ~8 times
+        // a second even when the plugin is idle; Grafana's scrape of a plugin has no use for exemplars
+        requests = Counter.builder(CONFIG)
+                .withoutExemplars()
                 .name("opencql_plugin_requests_total")
                 .help("Requests served by the plugin, by endpoint and outcome")
                 .labelNames("endpoint", "status")
                 .register(registry);
-        duration = Histogram.builder()
+        duration = Histogram.builder(CONFIG)
+                .withoutExemplars()
                 .name("opencql_plugin_request_duration_seconds")
                 .help("Time to serve a request, by endpoint")
                 .labelNames("endpoint")
@@ -49,7 +78,7 @@ public final class PluginMetrics {
         if (!jvmRegistered) {
             synchronized (this) {
                 if (!jvmRegistered) {
-                    JvmMetrics.builder().register(registry);
+                    JvmMetrics.builder(CONFIG).register(registry);
                     jvmRegistered = true;
                 }
             }

@@ -13,7 +13,8 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,7 @@ public final class PluginServer {
     public static final int CORE_PROTOCOL = 1;
     public static final int APP_PROTOCOL = 2;
     static final int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
+    private static final String NO_NATIVE = "io.grpc.netty.shaded.io.netty.transport.noNative";
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginServer.class);
 
@@ -72,6 +74,12 @@ public final class PluginServer {
             return 1;
         }
         System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+        // Netty's NIO transport, not epoll: the epoll library is copied out of the jar into the temp folder and
+        // loaded on every start (a tenth of the time to the handshake, docs/performance.md), and one loopback
+        // connection from Grafana gains nothing from it. A -D on the command line still decides.
+        if (System.getProperty(NO_NATIVE) == null) {
+            System.setProperty(NO_NATIVE, "true");
+        }
         GrafanaLogConfigurator.init();
         PluginServer s = new PluginServer(plugin, metrics);
         try {
@@ -91,8 +99,11 @@ public final class PluginServer {
     /** Starts listening on 127.0.0.1 (an ephemeral port) and returns the port. */
     public int start() throws java.io.IOException {
         AtomicInteger n = new AtomicInteger();
-        // handlers run here, never on Netty's event loop
-        executor = Executors.newCachedThreadPool(r -> {
+        // handlers run here, never on Netty's event loop. Unbounded, as a stream holds its thread for its life
+        // and every panel of a dashboard is a call of its own; idle threads are kept for 5 minutes (not the
+        // usual 60 s) so that a dashboard refreshed every minute or so finds them, instead of starting ~20
+        // threads, each with its own Netty buffer cache, on every refresh
+        executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.MINUTES, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "plugin-call-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

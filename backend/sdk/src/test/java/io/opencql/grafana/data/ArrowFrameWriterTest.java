@@ -224,6 +224,28 @@ class ArrowFrameWriterTest {
     }
 
     @Test
+    void bufferIsSizedFromTheDataNotFromTheVectorsCapacity() {
+        // a 100-row answer read into fields sized for a 5000-row page, as the query side does
+        try (Frame frame = new Frame("m").setRefId("A")
+                .setMeta(FrameMeta.empty().withNotice(Notice.warning("a notice of some length")))) {
+            io.opencql.grafana.data.Field time = frame.addField("time", FieldType.TIME, false, 5000);
+            io.opencql.grafana.data.Field sensor = frame.addField("sensor", FieldType.STRING, true, 5000);
+            io.opencql.grafana.data.Field v = frame.addField("v", FieldType.FLOAT64, true, 5000);
+            for (int i = 0; i < 100; i++) {
+                time.appendLong(1_700_000_000_000_000_000L + i);
+                sensor.appendString("sensor-" + i);
+                v.appendDouble(i / 3.0);
+            }
+            int estimate = ArrowFrameWriter.estimateSize(frame);
+            int encoded = ArrowFrameWriter.write(frame).length;
+            assertTrue(estimate >= encoded, "estimate " + estimate + " < encoded " + encoded + ": the buffer regrows");
+            assertTrue(estimate < 2 * encoded, "estimate " + estimate + " for " + encoded + " encoded bytes");
+            assertTrue(frame.allocatedBytes() > 10L * encoded, "the test's premise: capacity far above the data ("
+                    + frame.allocatedBytes() + " allocated)");
+        }
+    }
+
+    @Test
     void zeroRowFrameHasSchemaAndNoBatch() throws IOException {
         Frame frame = new Frame("empty").setRefId("B");
         frame.addField("time", FieldType.TIME, false);

@@ -5,7 +5,7 @@
 #        cassandra-cluster.sh start N|stop N|kill N|restart N  node N (1..3); kill = SIGKILL, as a crash would
 #        cassandra-cluster.sh contact-points                   prints "127.0.0.1:PORT,127.0.0.2:PORT,..."
 # Env (all optional):
-#   CASS_CLUSTER_DIR=/tmp/cass-cluster  node N's data in $CASS_CLUSTER_DIR/nN
+#   CASS_CLUSTER_DIR=<repo>/target/cass-cluster  node N's data in $CASS_CLUSTER_DIR/nN
 #   CASS_CLUSTER_PORT=19442 CASS_CLUSTER_STORAGE_PORT=17400  CQL and storage port, the same on every address
 #   CASS_CLUSTER_HEAP=384m  CASS_CLUSTER_AUTH=0 (1: PasswordAuthenticator; logins then read system_auth, which
 #                                               needs QUORUM for the superuser: "one node left" tests fail)
@@ -19,7 +19,7 @@
 # - tokens spread evenly (num_tokens 1), so with RF=3 every node holds every row and with RF=1 each a third.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CASS_CLUSTER_DIR=${CASS_CLUSTER_DIR:-/tmp/cass-cluster}
+CASS_CLUSTER_DIR=${CASS_CLUSTER_DIR:-$(dirname "$here")/target/cass-cluster}
 CASS_CLUSTER_PORT=${CASS_CLUSTER_PORT:-19442}
 CASS_CLUSTER_STORAGE_PORT=${CASS_CLUSTER_STORAGE_PORT:-17400}
 CASS_CLUSTER_HEAP=${CASS_CLUSTER_HEAP:-384m}

@@ -120,6 +120,10 @@ public final class QueryEngine {
                 .setPageSize(pageSize)
                 .setConsistencyLevel(consistency(settings))
                 .setTimeout(timeout)
+                // a read may run twice without harm, so the driver retries it on another node when a connection
+                // is lost mid-request; a write (read-write data source) may not: a counter or a list append
+                // would apply twice
+                .setIdempotence(ReadOnlyGuard.isRead(cql))
                 .build();
     }
 

@@ -52,6 +52,11 @@ final class ReadOnlyGuard {
         }
     }
 
+    /** True for the statements a read-only data source allows: they change nothing, so running one twice is harmless. */
+    static boolean isRead(String cql) {
+        return READS.contains(firstKeyword(cql));
+    }
+
     /** The first word of the statement, upper case; empty when there is none. */
     static String firstKeyword(String cql) {
         int i = CqlLexer.skipBlank(cql, 0);

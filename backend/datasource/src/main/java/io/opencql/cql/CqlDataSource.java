@@ -14,6 +14,7 @@ import io.opencql.grafana.backend.Plugin;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.backend.ResourceSender;
+import io.opencql.grafana.instance.IdleTimeout;
 import io.opencql.grafana.instance.InstanceManager;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,11 +54,25 @@ public final class CqlDataSource implements AutoCloseable {
     }
 
     CqlDataSource(SessionFactory sessions, Path streamState) {
-        this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE);
+        this(sessions, streamState, idleTimeout(System.getenv()));
+    }
+
+    CqlDataSource(SessionFactory sessions, Path streamState, Duration idleTimeout) {
+        this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE, idleTimeout);
         this.streamRegistry = new StreamRegistry(streamState);
         QueryEngine engine = new QueryEngine(streamRegistry);
         this.queryData = new ParallelQueryData(instances, engine::execute);
         this.streams = new CqlStreamHandler(streamRegistry, engine, instances);
+    }
+
+    /** grafana.ini's instance_idle_timeout for this plugin; a value that does not parse is logged and the default used. */
+    static Duration idleTimeout(Map<String, String> env) {
+        try {
+            return IdleTimeout.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; using {} min", e.getMessage(), IdleTimeout.DEFAULT.toMinutes());
+            return IdleTimeout.DEFAULT;
+        }
     }
 
     public Plugin plugin() {

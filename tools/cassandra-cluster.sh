@@ -44,18 +44,20 @@ node() { # node N, then cassandra-node.sh's arguments
     CASS_JVM_OPTS="$opts ${CASS_JVM_OPTS:-}" bash "$here/cassandra-node.sh" "$@"
 }
 
+port_open() { (exec 3<>"/dev/tcp/127.0.0.$1/$CASS_CLUSTER_PORT") 2>/dev/null; }
+
 up_count() { # how many other nodes node N's gossip has seen come UP since its last start
   grep -o "/127\.0\.0\.[0-9]*:$CASS_CLUSTER_STORAGE_PORT is now UP" "$CASS_CLUSTER_DIR/n$1/logs/system.log" 2>/dev/null \
     | sort -u | wc -l
 }
 
-# every node has seen every other come up: a query at any consistency can reach all replicas
+# every node answers CQL and has seen every other come up: a query at any consistency can reach all replicas
 wait_formed() {
   local t0=$SECONDS n
   while :; do
     local ok=1
     for n in $(seq 1 "$CASS_CLUSTER_SIZE"); do
-      (( $(up_count "$n") >= CASS_CLUSTER_SIZE - 1 )) || ok=0
+      port_open "$n" && (( $(up_count "$n") >= CASS_CLUSTER_SIZE - 1 )) || ok=0
     done
     (( ok )) && return 0
     (( SECONDS - t0 > CASS_TIMEOUT )) && die "the nodes did not all see each other within ${CASS_TIMEOUT}s"
@@ -86,6 +88,8 @@ contact_points() {
 }
 
 mkdir -p "$CASS_CLUSTER_DIR"
+# one command at a time: tools/test.sh may start the cluster in the background while a test asks for it
+case "${1:-}" in start|stop|kill|restart|wipe) exec 9>"$CASS_CLUSTER_DIR/.lock"; flock 9 ;; esac
 case "${1:-}:${2:-}" in
   start:) start_all ;;
   stop:) for n in $(seq "$CASS_CLUSTER_SIZE" -1 1); do node "$n" stop; done ;;

@@ -75,6 +75,9 @@ public final class QueryEngine {
             timeout = timeout(settings);
             String cql = Macros.expand(model.cql(), query.timeRange(), query.intervalMs());
             executed = cql;
+            if (ReadOnlyGuard.refusesAsWrite(cql, settings.readOnly())) {
+                SyntaxCheck.failIfUnparsable(instance, cql);
+            }
             ReadOnlyGuard.check(cql, settings.readOnly());
             long limit = rowLimit(model, settings);
             CqlSession session = instance.session();

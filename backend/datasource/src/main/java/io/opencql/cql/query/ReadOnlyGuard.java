@@ -52,6 +52,12 @@ final class ReadOnlyGuard {
         }
     }
 
+    /** True when {@link #check} would refuse {@code cql} as a write of a read-only data source (and for nothing else). */
+    static boolean refusesAsWrite(String cql, boolean readOnly) {
+        String keyword = firstKeyword(cql);
+        return readOnly && !keyword.isEmpty() && !keyword.equals("USE") && !READS.contains(keyword);
+    }
+
     /** True for the statements a read-only data source allows: they change nothing, so running one twice is harmless. */
     static boolean isRead(String cql) {
         return READS.contains(firstKeyword(cql));

@@ -76,4 +76,14 @@ class ReadOnlyGuardTest {
             assertEquals(false, ReadOnlyGuard.isRead(cql), cql);
         }
     }
+
+    @Test
+    void onlyWritesOfAReadOnlySourceAreRefusedAsWrites() {
+        assertEquals(true, ReadOnlyGuard.refusesAsWrite("SELEC * FROM t", true));
+        assertEquals(true, ReadOnlyGuard.refusesAsWrite("INSERT INTO t (a) VALUES (1)", true));
+        assertEquals(false, ReadOnlyGuard.refusesAsWrite("INSERT INTO t (a) VALUES (1)", false));
+        assertEquals(false, ReadOnlyGuard.refusesAsWrite("SELECT * FROM t", true));
+        assertEquals(false, ReadOnlyGuard.refusesAsWrite("USE ks", true));
+        assertEquals(false, ReadOnlyGuard.refusesAsWrite("-- nothing", true));
+    }
 }

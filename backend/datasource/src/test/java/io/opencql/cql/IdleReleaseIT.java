@@ -12,6 +12,7 @@ import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.QueryDataRequest;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.backend.TimeRange;
+import io.opencql.grafana.instance.InstanceManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,8 +101,12 @@ class IdleReleaseIT {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<DataResponse>> answers = new ArrayList<>();
+            // each data source is held (as a running Live stream would) until all 50 have answered, so that the
+            // idle clock starts for all at once however long the opens take on a busy machine
+            List<InstanceManager.Lease<CqlInstance>> held = new ArrayList<>();
             for (int i = 0; i < DATA_SOURCES; i++) {
                 PluginContext ctx = PluginContext.forDataSource(node.settings("idle-" + i, 1, OPEN));
+                held.add(dataSource.instances().acquire(ctx));
                 answers.add(pool.submit(() -> query(plugin, ctx)));
             }
             for (Future<DataResponse> a : answers) {
@@ -117,6 +122,7 @@ class IdleReleaseIT {
                     dataSource.instances().size(), sessionThreads, sessionThreads / (double) DATA_SOURCES, connections,
                     Thread.activeCount(), baseThreads);
 
+            held.forEach(InstanceManager.Lease::close);
             long idleFrom = System.nanoTime();
             long deadline = idleFrom + IDLE.multipliedBy(10).toNanos();
             while (dataSource.instances().size() > 0 || threads("cql-idle-") > 0 || connectionsTo(node.port()) > baseConnections) {

@@ -60,6 +60,10 @@ public record ConnectionFailure(Kind kind, String message, String verboseMessage
             return new ConnectionFailure(Kind.NO_HOST, "No host reachable: tried " + String.join(", ", e.contactPoints())
                     + " (unknown host: the name does not resolve); check jsonData.contactPoints", verbose);
         }
+        if (t instanceof UnauthorizedException && AuthAvailability.isAvailabilityFailure(t)) {
+            // never a permission hint for an availability problem
+            return new ConnectionFailure(Kind.NO_HOST, "Unavailable: " + AuthAvailability.message(t), verbose);
+        }
         if (t instanceof UnauthorizedException) {
             return new ConnectionFailure(Kind.AUTHENTICATION, "Not authorized: " + t.getMessage()
                     + " (grant the user SELECT on the keyspaces Grafana reads)", verbose);

@@ -51,6 +51,15 @@ public final class HealthCheck {
                         + " a query on its system tables within " + Seconds.text(s.connectTimeout())
                         + " (jsonData.connectTimeoutSeconds); the node may be overloaded", ConnectionFailure.chain(cause)));
             }
+            if (cause instanceof com.datastax.oss.driver.api.core.AllNodesFailedException all && all.getAllErrors().isEmpty()) {
+                // the session is open but has no connection: say why, as a query would
+                PoolDiagnosis.Cause c = PoolDiagnosis.explain(session, s);
+                if (c != null) {
+                    return failed(c.keyspaceMissing() ? ConnectionFailure.keyspaceMissing(s, ConnectionFailure.chain(cause))
+                            : new ConnectionFailure(ConnectionFailure.Kind.NO_HOST, "No node available: " + c.message(),
+                            ConnectionFailure.chain(cause)));
+                }
+            }
             return failed(ConnectionFailure.of(cause, s));
         }
     }

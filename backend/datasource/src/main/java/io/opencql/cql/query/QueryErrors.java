@@ -25,6 +25,8 @@ import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import com.datastax.oss.driver.api.core.servererrors.WriteFailureException;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.connect.AuthAvailability;
+import io.opencql.cql.connect.NodeLoss;
 import io.opencql.grafana.backend.ErrorSource;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +80,9 @@ final class QueryErrors {
         if (t instanceof AuthenticationException) {
             return down(401, "authentication failed: " + msg);
         }
+        if (t instanceof UnauthorizedException && AuthAvailability.isAvailabilityFailure(t)) {
+            return down(502, AuthAvailability.message(t));
+        }
         if (t instanceof UnauthorizedException) {
             return down(403, "not authorised: " + msg);
         }
@@ -91,6 +96,10 @@ final class QueryErrors {
             return down(504, "the node timed out: " + msg + " (the node's own request timeout; narrow the query, e.g. its time range"
                     + " or partitions, or raise the node's timeout; this data source waits up to queryTimeoutSeconds = "
                     + human(queryTimeout) + ")");
+        }
+        String lost = NodeLoss.describe(t);
+        if (lost != null) {
+            return down(502, lost);
         }
         if (t instanceof AllNodesFailedException all) {
             Throwable auth = firstAuthenticationError(all);
@@ -108,6 +117,12 @@ final class QueryErrors {
         }
         LOG.error("query failed with an unexpected error", t);
         return new Mapped(500, ErrorSource.PLUGIN, "internal error: " + t.getClass().getSimpleName() + ": " + msg);
+    }
+
+    /** The driver's "no node was available": every pool empty, no node even tried (so no per-node errors). */
+    static boolean noNodeAvailable(Throwable t) {
+        t = unwrap(t);
+        return t instanceof AllNodesFailedException all && all.getAllErrors().isEmpty();
     }
 
     private static Mapped down(int status, String message) {

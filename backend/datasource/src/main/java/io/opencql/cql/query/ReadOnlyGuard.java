@@ -52,10 +52,17 @@ final class ReadOnlyGuard {
         }
     }
 
-    /** True when {@link #check} would refuse {@code cql} as a write of a read-only data source (and for nothing else). */
-    static boolean refusesAsWrite(String cql, boolean readOnly) {
+    /** The first words of CQL's other statements (Cassandra 5, ScyllaDB): refused as writes without asking the node. */
+    static final Set<String> WRITES = Set.of("INSERT", "UPDATE", "DELETE", "BEGIN", "APPLY", "TRUNCATE", "CREATE", "ALTER", "DROP",
+            "GRANT", "REVOKE", "ADD", "ATTACH", "DETACH", "PRUNE");
+
+    /**
+     * True when {@link #check} would refuse {@code cql} as a write of a read-only data source although its first word
+     * begins no CQL statement: most likely a typo, which the node's parser describes better than a refusal would.
+     */
+    static boolean refusesUnknownStatement(String cql, boolean readOnly) {
         String keyword = firstKeyword(cql);
-        return readOnly && !keyword.isEmpty() && !keyword.equals("USE") && !READS.contains(keyword);
+        return readOnly && !keyword.isEmpty() && !keyword.equals("USE") && !READS.contains(keyword) && !WRITES.contains(keyword);
     }
 
     /** True for the statements a read-only data source allows: they change nothing, so running one twice is harmless. */

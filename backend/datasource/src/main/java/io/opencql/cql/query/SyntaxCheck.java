@@ -5,8 +5,9 @@ import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import io.opencql.cql.CqlInstance;
 
 /**
- * Before the read-only guard refuses a statement as a write, asks the node whether the statement parses at all: a
- * typo ({@code SELEC * FROM t}) deserves the node's syntax message, not "refused: the data source is read-only". The
+ * Before the read-only guard refuses a statement that starts with no known CQL keyword, asks the node whether it
+ * parses at all: a typo ({@code SELEC * FROM t}) deserves the node's syntax message, not "refused: the data source is
+ * read-only" (a statement that starts like a write is refused without asking: it never reaches the node). The
  * node is asked to <em>prepare</em> the statement, which parses and validates it and never runs it, so nothing is
  * written. Only a syntax error is reported; anything else (the statement parses, the node is unreachable, the
  * session cannot open) leaves the refusal to the guard.

@@ -78,12 +78,13 @@ class ReadOnlyGuardTest {
     }
 
     @Test
-    void onlyWritesOfAReadOnlySourceAreRefusedAsWrites() {
-        assertEquals(true, ReadOnlyGuard.refusesAsWrite("SELEC * FROM t", true));
-        assertEquals(true, ReadOnlyGuard.refusesAsWrite("INSERT INTO t (a) VALUES (1)", true));
-        assertEquals(false, ReadOnlyGuard.refusesAsWrite("INSERT INTO t (a) VALUES (1)", false));
-        assertEquals(false, ReadOnlyGuard.refusesAsWrite("SELECT * FROM t", true));
-        assertEquals(false, ReadOnlyGuard.refusesAsWrite("USE ks", true));
-        assertEquals(false, ReadOnlyGuard.refusesAsWrite("-- nothing", true));
+    void onlyUnknownFirstWordsOfAReadOnlySourceGoToTheParser() {
+        assertEquals(true, ReadOnlyGuard.refusesUnknownStatement("SELEC * FROM t", true));
+        assertEquals(true, ReadOnlyGuard.refusesUnknownStatement("INSER INTO t (a) VALUES (1)", true));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("INSERT INTO t (a) VALUES (1)", true));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("SELEC * FROM t", false));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("SELECT * FROM t", true));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("USE ks", true));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("-- nothing", true));
     }
 }

@@ -10,10 +10,12 @@ import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.opencql.cql.CqlDataSource;
+import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.Plugin;
 import io.opencql.grafana.backend.PluginContext;
+import io.opencql.grafana.backend.RequestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +144,7 @@ class NodeCrashIT {
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt) + " ms: " + cut.error());
         cut.closeFrames();
         assertNotEquals(200, cut.status(), "the read finished although its node was killed during it");
+        assertTrue(cut.error().startsWith("lost the connection to node " + node.contactPoint() + " during the query"), cut.error());
 
         AtomicLong portOpenAt = new AtomicLong();
         AtomicLong firstOkAt = new AtomicLong();
@@ -180,6 +183,10 @@ class NodeCrashIT {
 
         DataResponse missing = QueryLoad.query(plugin, gone, "SELECT k, v FROM t");
         System.out.println("FIGURE crash: data source whose keyspace was dropped: " + missing.status() + " " + missing.error());
-        assertNotEquals(200, missing.status());
+        assertEquals(400, missing.status(), missing.error());
+        assertTrue(missing.error().contains("keyspace \"" + GONE + "\" does not exist (jsonData.keyspace)"), missing.error());
+        CheckHealthResult health = plugin.checkHealth().checkHealth(gone, Map.of(), RequestContext.NONE);
+        System.out.println("FIGURE crash: Save & test of that data source: " + health.status() + " " + health.message());
+        assertTrue(health.message().startsWith("Keyspace \"" + GONE + "\" does not exist"), health.message());
     }
 }

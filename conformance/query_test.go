@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -339,6 +340,11 @@ func TestQueryDataCancellation(t *testing.T) {
 		"queryTimeoutSeconds":   30,
 	}, nil)
 	q := cqlQuery("A", map[string]any{"cql": "SELECT release_version FROM system.local", "format": "table"})
+	// README "Metrics": a cancelled request is counted as status="cancelled", not "ok"
+	cancelledQueries := func(l map[string]string) bool {
+		return strings.Contains(strings.ToLower(l["endpoint"]), "query") && l["status"] == "cancelled"
+	}
+	cancelledBefore := collectMetrics(t).sum(requestsFamily, cancelledQueries)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -377,6 +383,16 @@ func TestQueryDataCancellation(t *testing.T) {
 		case <-time.After(2 * time.Second):
 			t.Errorf("QueryData did not return within 2 s of cancellation")
 		}
+	}
+
+	// the handler records its outcome once its queries have stopped, a moment after the client saw the cancel
+	deadline := time.Now().Add(10 * time.Second)
+	for collectMetrics(t).sum(requestsFamily, cancelledQueries) <= cancelledBefore {
+		if time.Now().After(deadline) {
+			t.Errorf("%s{status=\"cancelled\"} for query endpoints did not grow after a cancelled QueryData", requestsFamily)
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 
 	// Still serving: health and a self-test answer.

@@ -4,6 +4,7 @@ import io.opencql.cql.connect.DataSourceInstance;
 import io.opencql.cql.connect.HealthCheck;
 import io.opencql.cql.connect.SchemaResources;
 import io.opencql.cql.connect.SessionFactory;
+import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.live.CqlStreamHandler;
 import io.opencql.cql.live.StreamRegistry;
 import io.opencql.cql.query.QueryEngine;

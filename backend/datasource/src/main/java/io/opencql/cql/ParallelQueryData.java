@@ -1,8 +1,9 @@
 package io.opencql.cql;
 
+import io.opencql.cql.failure.Failure;
+import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
-import io.opencql.grafana.backend.ErrorSource;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.QueryDataHandler;
 import io.opencql.grafana.backend.QueryDataRequest;
@@ -143,8 +144,8 @@ public final class ParallelQueryData implements QueryDataHandler, AutoCloseable 
     }
 
     private static DataResponse cancelled() {
-        // the caller went away (Grafana cancelled the request): nobody reads this, but every refId gets an answer
-        return DataResponse.error(400, ErrorSource.DOWNSTREAM, "query cancelled");
+        Failure f = Failure.cancelled();
+        return DataResponse.error(f.status(), f.source(), f.message());
     }
 
     /** Queries waiting or running right now (metrics, tests). */

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.Setting;
+import io.opencql.cql.kernel.SettingsParser;
 import io.opencql.cql.query.QueryModel;
 import io.opencql.grafana.backend.DataSourceSettings;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +54,24 @@ class ContractAgreementTest {
     void theParserReadsExactlyTheDocumentedSettings() throws Exception {
         assertEquals(new java.util.TreeSet<>(readmeKeys("### `jsonData`")), new java.util.TreeSet<>(SettingsParser.JSON_KEYS));
         assertEquals(new java.util.TreeSet<>(readmeKeys("### `secureJsonData`")), new java.util.TreeSet<>(SettingsParser.SECURE_KEYS));
+    }
+
+    /** The README's default column starts with the declared default, for every setting that has one. */
+    @Test
+    void theReadmeDefaultsAreTheDeclaredOnes() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        int checked = 0;
+        for (Setting setting : Setting.values()) {
+            if (setting.documentedDefault() == null) {
+                continue;
+            }
+            Matcher m = Pattern.compile("(?m)^\\| `" + setting.key() + "` \\| [^|]+ \\| ([^|]+) \\|").matcher(readme);
+            assertTrue(m.find(), "README has no row for " + setting.key());
+            assertTrue(m.group(1).trim().startsWith("`" + setting.documentedDefault() + "`"),
+                    setting.key() + ": README says " + m.group(1).trim() + ", the declaration " + setting.documentedDefault());
+            checked++;
+        }
+        assertEquals(10, checked, "settings with a declared default");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opencql.cql.connect.DataSourceInstance;
 import io.opencql.cql.connect.SessionFactory;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.DataSourceSettings;
@@ -169,6 +171,8 @@ class ParallelQueryDataTest {
         assertTrue(ms < 10_000, "took " + ms + " ms");
         assertEquals("query cancelled", r.responses().get("A").error());
         assertEquals("query cancelled", r.responses().get("B").error());
+        assertEquals(499, r.responses().get("A").status());
+        assertEquals(499, r.responses().get("B").status());
         assertTrue(interrupted.get(5, TimeUnit.SECONDS));
     }
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.opencql.cql.connect.DataSourceInstance;
 import io.opencql.cql.connect.SessionFactory;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.cql.testing.TestNode;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
@@ -43,7 +46,7 @@ class SessionLifecycleIT {
         node = TestNode.get();
         dataSource = new CqlDataSource(new SessionFactory() {
             @Override
-            public CqlSession open(io.opencql.cql.CqlSettings s, String name) throws InvalidSettingsException {
+            public CqlSession open(io.opencql.cql.kernel.CqlSettings s, String name) throws InvalidSettingsException {
                 opens.incrementAndGet();
                 return super.open(s, name);
             }

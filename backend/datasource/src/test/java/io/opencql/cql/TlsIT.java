@@ -15,14 +15,14 @@ import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.data.Frame;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.Base64;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +143,21 @@ class TlsIT {
         CheckHealthResult health = check(settings("", withClient(Map.of())));
         assertEquals(CheckHealthResult.Status.ERROR, health.status());
         assertTrue(health.message().startsWith("TLS handshake failed with " + host + ": certificate not trusted"), health.message());
+    }
+
+    @Test
+    void aQueryThatCannotHandshakeSaysWhatSaveAndTestSays() throws Exception {
+        DataSourceSettings ds = settings("", withClient(Map.of()));
+        CheckHealthResult health = check(ds);
+        assertEquals(CheckHealthResult.Status.ERROR, health.status());
+        DataQuery q = new DataQuery("A", 100, 1000, null,
+                "{\"cql\":\"SELECT cluster_name FROM system.local\",\"format\":\"table\"}".getBytes(StandardCharsets.UTF_8), "");
+        DataResponse r = plugin.queryData().queryData(new QueryDataRequest(PluginContext.forDataSource(ds), Map.of(), List.of(q)),
+                RequestContext.NONE).responses().get("A");
+        assertEquals(502, r.status(), r.error());
+        assertEquals("downstream", r.errorSource().wire());
+        assertEquals(health.message(), r.error());
+        assertTrue(r.error().startsWith("TLS handshake failed with " + host + ": certificate not trusted"), r.error());
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.opencql.cql.connect;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
-import io.opencql.cql.SettingsParser;
+import io.opencql.cql.failure.Failure;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.Seconds;
+import io.opencql.cql.kernel.SettingsParser;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
 import java.util.concurrent.CancellationException;
@@ -112,7 +114,7 @@ public final class DataSourceInstance implements CqlInstance {
                 return f.get();
             }
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
+            Throwable cause = Failure.unwrap(e);
             if (cause instanceof InvalidSettingsException ise) {
                 throw ise;
             }

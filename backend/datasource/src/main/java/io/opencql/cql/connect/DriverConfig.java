@@ -3,7 +3,7 @@ package io.opencql.cql.connect;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlSettings;
 import java.time.Duration;
 
 /**
@@ -29,7 +29,7 @@ public final class DriverConfig {
     public static DriverConfigLoader session(CqlSettings s, String sessionName) {
         ProgrammaticDriverConfigLoaderBuilder b = common(s, sessionName);
         b.withDuration(DefaultDriverOption.REQUEST_TIMEOUT, s.queryTimeout());
-        b.withString(DefaultDriverOption.REQUEST_CONSISTENCY, s.consistency());
+        b.withString(DefaultDriverOption.REQUEST_CONSISTENCY, s.consistency().name());
         b.withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, s.pageSize());
         // the data source's own statements (health, schema resources) are reads: a read cut by a lost connection
         // or refused by a bootstrapping node is retried on the next replica instead of failing a panel. Query

@@ -5,10 +5,14 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.failure.Failure;
+import io.opencql.cql.failure.PoolDiagnosis;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.Seconds;
 import io.opencql.grafana.backend.CheckHealthResult;
+import io.opencql.grafana.backend.ErrorSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,28 +43,27 @@ public final class HealthCheck {
         try {
             session = instance.session();
         } catch (Exception e) {
-            return failed(ConnectionFailure.of(e, s));
+            return failed(Failure.connecting(e, s));
         }
         try {
             return describe(session, s);
         } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = Failure.unwrap(e);
             if (cause instanceof com.datastax.oss.driver.api.core.DriverTimeoutException
                     || cause instanceof java.util.concurrent.TimeoutException) {
-                return failed(new ConnectionFailure(ConnectionFailure.Kind.TIMEOUT, "Timed out: connected, but the node did not answer"
-                        + " a query on its system tables within " + Seconds.text(s.connectTimeout())
-                        + " (jsonData.connectTimeoutSeconds); the node may be overloaded", ConnectionFailure.chain(cause)));
+                return failed(new Failure(Failure.Kind.TIMEOUT, 504, ErrorSource.DOWNSTREAM, "Timed out: connected, but the node did"
+                        + " not answer a query on its system tables within " + Seconds.text(s.connectTimeout())
+                        + " (jsonData.connectTimeoutSeconds); the node may be overloaded", Failure.chain(cause)));
             }
-            if (cause instanceof com.datastax.oss.driver.api.core.AllNodesFailedException all && all.getAllErrors().isEmpty()) {
+            if (Failure.noNodeAvailable(cause)) {
                 // the session is open but has no connection: say why, as a query would
                 PoolDiagnosis.Cause c = PoolDiagnosis.explain(session, s);
                 if (c != null) {
-                    return failed(c.keyspaceMissing() ? ConnectionFailure.keyspaceMissing(s, ConnectionFailure.chain(cause))
-                            : new ConnectionFailure(ConnectionFailure.Kind.NO_HOST, "No node available: " + c.message(),
-                            ConnectionFailure.chain(cause)));
+                    return failed(c.keyspaceMissing() ? Failure.keyspaceMissing(s, Failure.chain(cause))
+                            : c.failure("No node available: ", Failure.chain(cause)));
                 }
             }
-            return failed(ConnectionFailure.of(cause, s));
+            return failed(Failure.connecting(cause, s));
         }
     }
 
@@ -89,7 +92,7 @@ public final class HealthCheck {
             LOG.trace("no system.versions: not ScyllaDB", notScylla);
         }
         if (keyspace != null && keyspace.get(wait, TimeUnit.MILLISECONDS).one() == null) {
-            return failed(ConnectionFailure.keyspaceMissing(s, ""));
+            return failed(Failure.keyspaceMissing(s, ""));
         }
         StringBuilder m = new StringBuilder("Connected to ");
         if (scyllaVersion != null) {
@@ -106,7 +109,7 @@ public final class HealthCheck {
         return CheckHealthResult.ok(m.toString());
     }
 
-    private static CheckHealthResult failed(ConnectionFailure f) {
+    private static CheckHealthResult failed(Failure f) {
         LOG.debug("health check failed: {}", f.message());
         return new CheckHealthResult(CheckHealthResult.Status.ERROR, f.message(),
                 f.verboseMessage() == null || f.verboseMessage().isEmpty() ? Map.of() : Map.of("verboseMessage", f.verboseMessage()));

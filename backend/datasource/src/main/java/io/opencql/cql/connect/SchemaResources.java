@@ -6,9 +6,10 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.failure.Failure;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.CallResourceRequest;
 import io.opencql.grafana.backend.CallResourceResponse;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public final class SchemaResources {
         try {
             session = instance.session();
         } catch (Exception e) {
-            return error(502, ConnectionFailure.of(e, settings).message());
+            return error(502, Failure.connecting(e, settings).message());
         }
         Map<String, String> params = req.queryParameters();
         try {
@@ -81,7 +82,7 @@ public final class SchemaResources {
                 default -> columns(session, params.get("keyspace"), params.get("table"));
             };
         } catch (RuntimeException e) {
-            return error(502, ConnectionFailure.of(e, settings).message());
+            return error(502, Failure.connecting(e, settings).message());
         }
     }
 

@@ -6,8 +6,11 @@ import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.auth.ProgrammaticPlainTextAuthProvider;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.DatacenterInferenceException;
+import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.SessionOpenTimeoutException;
+import io.opencql.cql.kernel.UnresolvedContactPointsException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -190,7 +193,7 @@ public class SessionFactory {
         if (all.size() == 1) {
             return all.iterator().next();
         }
-        throw new IllegalStateException("cannot infer the local datacenter: the contact points are not among the nodes the "
+        throw new DatacenterInferenceException("cannot infer the local datacenter: the contact points are not among the nodes the "
                 + "cluster reports, and the cluster has " + (all.isEmpty() ? "no datacenter names" : "datacenters " + all)
                 + "; set jsonData.localDatacenter");
     }

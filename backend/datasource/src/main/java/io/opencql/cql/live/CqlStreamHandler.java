@@ -1,6 +1,6 @@
 package io.opencql.cql.live;
 
-import io.opencql.cql.CqlInstance;
+import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.query.QueryEngine;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;

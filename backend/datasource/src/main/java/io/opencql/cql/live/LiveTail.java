@@ -1,6 +1,6 @@
 package io.opencql.cql.live;
 
-import io.opencql.cql.CqlInstance;
+import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.query.QueryEngine;
 import io.opencql.cql.query.QueryModel;
 import io.opencql.cql.query.StreamRows;

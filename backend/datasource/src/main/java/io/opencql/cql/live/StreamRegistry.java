@@ -3,7 +3,7 @@ package io.opencql.cql.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.opencql.cql.query.QueryException;
+import io.opencql.cql.kernel.QueryException;
 import io.opencql.cql.query.QueryModel;
 import io.opencql.cql.query.StreamIssuer;
 import io.opencql.grafana.backend.PluginContext;

@@ -1,5 +1,6 @@
 package io.opencql.cql.query;
 
+import io.opencql.cql.kernel.QueryException;
 import io.opencql.grafana.backend.TimeRange;
 import java.time.DateTimeException;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
-import io.opencql.cql.connect.PoolDiagnosis;
+import io.opencql.cql.failure.Failure;
+import io.opencql.cql.failure.PoolDiagnosis;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
@@ -19,7 +19,6 @@ import io.opencql.grafana.data.Notice;
 import io.opencql.grafana.data.SelfTestFrame;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * queries of a request in parallel.
  *
  * <p>{@link #execute} never throws: every failure becomes a response with an HTTP status and an error source
- * ({@link QueryErrors}), and when the CQL got as far as being expanded, a frame without fields whose meta
+ * ({@link Failure}), and when the CQL got as far as being expanded, a frame without fields whose meta
  * carries the executed query string, so the query inspector shows what ran.
  *
  * <p>A {@code stream: true} query (with a {@link StreamIssuer}) is answered in the stream layout with its Live
@@ -74,7 +73,7 @@ public final class QueryEngine {
      */
     public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, boolean fromAlert, RequestContext rc) {
         String executed = null;
-        Duration timeout = CqlSettings.DEFAULT_QUERY_TIMEOUT;
+        Duration timeout = null; // known once the settings are
         CqlSettings settings = null;
         CqlSession session = null;
         try {
@@ -83,7 +82,7 @@ public final class QueryEngine {
             }
             QueryModel model = QueryModel.parse(query);
             settings = instance.settings();
-            timeout = timeout(settings);
+            timeout = settings.queryTimeout();
             String cql = Macros.expand(model.cql(), query.timeRange(), query.intervalMs());
             executed = cql;
             if (ReadOnlyGuard.refusesUnknownStatement(cql, settings.readOnly())) {
@@ -91,9 +90,9 @@ public final class QueryEngine {
             }
             ReadOnlyGuard.check(cql, settings.readOnly());
             long limit = rowLimit(model, settings);
-            session = instance.session();
+            session = session(instance, settings);
             if (rc.isCancelled()) {
-                return response(QueryErrors.map(new java.util.concurrent.CancellationException(), timeout), executed);
+                return response(Failure.cancelled(), executed);
             }
             if (model.stream() && streams != null && !fromAlert) {
                 return DataResponse.ok(streamAnswer(session, settings, model, query, ctx, cql, limit, timeout, rc));
@@ -102,12 +101,12 @@ public final class QueryEngine {
         } catch (Throwable t) {
             // even an Error (a stack overflow on absurd input, a frame too large for memory) is this query's
             // failure only: the other queries of the request still answer
-            QueryErrors.Mapped m = QueryErrors.map(t, timeout);
-            if (session != null && QueryErrors.noNodeAvailable(t)) {
+            Failure m = Failure.querying(t, timeout);
+            if (session != null && Failure.noNodeAvailable(t)) {
                 // the driver cannot say why its pools are empty; the session's metadata often can
                 PoolDiagnosis.Cause c = PoolDiagnosis.explain(session, settings);
                 if (c != null) {
-                    m = new QueryErrors.Mapped(c.keyspaceMissing() ? 400 : 502, m.source(), "no node could run the query: " + c.message());
+                    m = c.failure("no node could run the query: ", m.verboseMessage());
                 }
             }
             if (LOG.isDebugEnabled()) {
@@ -131,26 +130,20 @@ public final class QueryEngine {
         return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta, query.intervalMs());
     }
 
-    private static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout)
-            throws InvalidSettingsException {
-        int pageSize = settings.pageSize() > 0 ? settings.pageSize() : CqlSettings.DEFAULT_PAGE_SIZE;
+    private static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout) {
+        int pageSize = settings.pageSize();
         if (limit < pageSize) {
             pageSize = (int) limit + 1; // one row more than the limit tells whether rows were left
         }
         return SimpleStatement.builder(cql)
                 .setPageSize(pageSize)
-                .setConsistencyLevel(consistency(settings))
+                .setConsistencyLevel(settings.consistency())
                 .setTimeout(timeout)
                 // a read may run twice without harm, so the driver retries it on another node when a connection
                 // is lost mid-request; a write (read-write data source) may not: a counter or a list append
                 // would apply twice
                 .setIdempotence(ReadOnlyGuard.isRead(cql))
                 .build();
-    }
-
-    private static Duration timeout(CqlSettings settings) {
-        Duration t = settings.queryTimeout();
-        return t != null && !t.isZero() && !t.isNegative() ? t : CqlSettings.DEFAULT_QUERY_TIMEOUT;
     }
 
     // ---- streams (Live)
@@ -181,8 +174,8 @@ public final class QueryEngine {
         String cql = Macros.expand(model.cql(), range, intervalMs);
         ReadOnlyGuard.check(cql, settings.readOnly());
         long limit = rowLimit(model, settings);
-        CqlSession session = instance.session();
-        return readStream(session, settings, model, refId, cql, limit, budget, timeout(settings), rc);
+        CqlSession session = session(instance, settings);
+        return readStream(session, settings, model, refId, cql, limit, budget, settings.queryTimeout(), rc);
     }
 
     private static StreamRows readStream(CqlSession session, CqlSettings settings, QueryModel model, String refId, String cql,
@@ -219,11 +212,11 @@ public final class QueryEngine {
     public static String describe(Throwable t, CqlInstance instance) {
         Duration timeout = null;
         try {
-            timeout = instance == null ? null : timeout(instance.settings());
+            timeout = instance == null ? null : instance.settings().queryTimeout();
         } catch (InvalidSettingsException | RuntimeException ignored) {
             // the message names the settings problem itself
         }
-        return QueryErrors.map(t, timeout).message();
+        return Failure.querying(t, timeout).message();
     }
 
     /**
@@ -261,16 +254,16 @@ public final class QueryEngine {
         return out;
     }
 
-    private static DefaultConsistencyLevel consistency(CqlSettings settings) throws InvalidSettingsException {
-        String c = settings.consistency() == null || settings.consistency().isBlank() ? CqlSettings.DEFAULT_CONSISTENCY : settings.consistency();
+    /** The instance's session; one that cannot be opened fails with Save &amp; test's description of why. */
+    private static CqlSession session(CqlInstance instance, CqlSettings settings) {
         try {
-            return DefaultConsistencyLevel.valueOf(c.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException("consistency", "unknown consistency level '" + c + "'");
+            return instance.session();
+        } catch (Exception e) {
+            throw Failure.sessionUnavailable(e, settings);
         }
     }
 
-    private static DataResponse response(QueryErrors.Mapped m, String executed) {
+    private static DataResponse response(Failure m, String executed) {
         List<Frame> frames = List.of();
         if (executed != null) {
             frames = List.of(new Frame("").setMeta(FrameMeta.empty().withExecutedQueryString(executed)));

@@ -1,5 +1,6 @@
 package io.opencql.cql.query;
 
+import io.opencql.cql.kernel.QueryException;
 import java.util.Locale;
 import java.util.Set;
 

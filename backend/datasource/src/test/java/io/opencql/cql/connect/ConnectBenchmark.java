@@ -1,9 +1,9 @@
 package io.opencql.cql.connect;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.SettingsParser;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.SettingsParser;
 import io.opencql.cql.testing.TestNode;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.DataSourceSettings;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
-import io.opencql.cql.SettingsParser;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.SettingsParser;
 import io.opencql.grafana.backend.DataSourceSettings;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;

@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.metadata.EndPoint;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.failure.Failure;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -201,8 +202,8 @@ class PemTlsTest {
     void hostNameMismatchFailsAndIsNamedSo() {
         SSLException e = assertThrows(SSLException.class,
                 () -> handshake(tls(pem("ca.pem"), null, null, "wrong.example", false), "127.0.0.1"));
-        ConnectionFailure f = ConnectionFailure.of(e, settings(tls(pem("ca.pem"), null, null, "wrong.example", false)));
-        assertEquals(ConnectionFailure.Kind.TLS, f.kind());
+        Failure f = Failure.connecting(e, settings(tls(pem("ca.pem"), null, null, "wrong.example", false)));
+        assertEquals(Failure.Kind.TLS, f.kind());
         assertEquals("TLS handshake failed with 127.0.0.1:9042: host name mismatch: the node's certificate is not issued for the"
                 + " name Grafana connected to (set jsonData.tlsServerName to a name in the certificate)", f.message());
     }
@@ -211,8 +212,8 @@ class PemTlsTest {
     void untrustedCertificateFailsAndIsNamedSo() {
         SSLException e = assertThrows(SSLException.class,
                 () -> handshake(tls(pem("other-ca.pem"), null, null, "localhost", false), "localhost"));
-        ConnectionFailure f = ConnectionFailure.of(e, settings(tls(pem("other-ca.pem"), null, null, null, false)));
-        assertEquals(ConnectionFailure.Kind.TLS, f.kind());
+        Failure f = Failure.connecting(e, settings(tls(pem("other-ca.pem"), null, null, null, false)));
+        assertEquals(Failure.Kind.TLS, f.kind());
         assertEquals("TLS handshake failed with 127.0.0.1:9042: certificate not trusted: the node's certificate is not signed by"
                 + " secureJsonData.tlsCACert", f.message());
     }
@@ -275,15 +276,15 @@ class PemTlsTest {
     }
 
     private static CqlSettings settings(CqlSettings.Tls tls) {
-        return new CqlSettings(List.of(new CqlSettings.ContactPoint("127.0.0.1", 9042)), null, null, "LOCAL_ONE",
+        return new CqlSettings(List.of(new CqlSettings.ContactPoint("127.0.0.1", 9042)), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, 1000, true, tls, null, null);
     }
 
     @Test
     void notTlsAtAllIsNamedSo() {
         SSLException e = new SSLException("Unsupported or unrecognized SSL message");
-        ConnectionFailure f = ConnectionFailure.of(e, settings(tls(null, null, null, null, false)));
-        assertInstanceOf(ConnectionFailure.class, f);
+        Failure f = Failure.connecting(e, settings(tls(null, null, null, null, false)));
+        assertInstanceOf(Failure.class, f);
         assertTrue(f.message().contains("the node answered without TLS: it does not use TLS on this port"), f.message());
     }
 }

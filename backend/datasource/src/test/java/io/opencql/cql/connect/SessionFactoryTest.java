@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.SettingsParser;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.SettingsParser;
+import io.opencql.cql.kernel.UnresolvedContactPointsException;
 import io.opencql.grafana.backend.DataSourceSettings;
-import java.time.Duration;
-import java.util.Map;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SessionFactoryTest {

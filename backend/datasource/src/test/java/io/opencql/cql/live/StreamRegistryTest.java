@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.opencql.cql.kernel.QueryException;
 import io.opencql.cql.query.QueryEngine;
-import io.opencql.cql.query.QueryException;
 import io.opencql.cql.query.QueryModel;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;

@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.Frame;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +63,7 @@ class GuardAndErrorsIT {
 
     @Test
     void writesRunWhenNotReadOnly() {
-        CqlSettings rw = TestNode.settings(false, 5000, 1000, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        CqlSettings rw = TestNode.settings(false, 5000, 1000, Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));
         DataResponse r = run(TestNode.instance(rw), "INSERT INTO guarded (k, v) VALUES (3, 'three')");
         assertEquals(200, r.status(), r.error());
         assertEquals(0, r.frames().get(0).fields().size());
@@ -135,9 +137,10 @@ class GuardAndErrorsIT {
     @Test
     void wrongPasswordIsA401() {
         DataResponse r = run(new TestNode.Instance(TestNode.settings(), () -> TestNode.connect(null, TestNode.USER, "wrong")), "SELECT * FROM guarded");
-        assertError(401, "downstream", "authentication failed: Authentication error on node /" + TestNode.address().getHostString() + ":"
-                + TestNode.address().getPort() + ": server replied with 'Provided username " + TestNode.USER
-                + " and/or password are incorrect' to AuthResponse request", r);
+        // the session cannot be opened: the query says what Save & test says
+        assertError(401, "downstream", "Authentication failed: the cluster rejected the user name and password of "
+                + (TestNode.settings().username() == null ? "the configured user" : "user \"" + TestNode.settings().username() + "\"")
+                + " (check secureJsonData.username and secureJsonData.password)", r);
     }
 
     @Test
@@ -147,15 +150,19 @@ class GuardAndErrorsIT {
                 .withConfigLoader(TestNode.config(java.time.Duration.ofSeconds(2))).build()), "SELECT * FROM guarded");
         assertEquals(502, r.status(), r.error());
         assertEquals("downstream", r.errorSource().wire());
-        assertTrue(r.error().startsWith("no node could run the query: Could not reach any contact point"), r.error());
+        assertTrue(r.error().startsWith("No host reachable: tried 127.0.0.1:1 (connection refused)"), r.error());
     }
 
     @Test
     void invalidSettingsAreA400NamingTheKey() {
-        CqlSettings bad = new CqlSettings(List.of(), TestNode.KEYSPACE, TestNode.DC, "SOMETIMES", java.time.Duration.ofSeconds(5),
-                java.time.Duration.ofSeconds(5), 100, 100, true, CqlSettings.Tls.OFF, null, null);
-        assertError(400, "downstream", "invalid data source settings (consistency): unknown consistency level 'SOMETIMES'",
-                run(TestNode.instance(bad), "SELECT * FROM guarded"));
+        // settings are typed once: an unknown consistency level never reaches the query path as a value
+        CqlInstance bad = io.opencql.cql.connect.DataSourceInstance.create(io.opencql.grafana.backend.PluginContext.forDataSource(
+                new io.opencql.grafana.backend.DataSourceSettings(1, "bad", "bad", null, null, null, false, null,
+                        "{\"consistency\":\"SOMETIMES\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of(), 1, "")),
+                new io.opencql.cql.connect.SessionFactory());
+        assertError(400, "downstream", "invalid data source settings (consistency): jsonData.consistency must be one of ANY, ONE,"
+                + " TWO, THREE, QUORUM, ALL, LOCAL_ONE, LOCAL_QUORUM, EACH_QUORUM, SERIAL, LOCAL_SERIAL, got \"SOMETIMES\"",
+                run(bad, "SELECT * FROM guarded"));
         CqlInstance broken = new CqlInstance() {
             @Override
             public CqlSettings settings() throws InvalidSettingsException {

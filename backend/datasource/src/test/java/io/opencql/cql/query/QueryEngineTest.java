@@ -3,11 +3,13 @@ package io.opencql.cql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
-import io.opencql.cql.InvalidSettingsException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
@@ -16,6 +18,7 @@ import io.opencql.grafana.backend.TimeRange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class QueryEngineTest {
 
     static CqlSettings settings() {
-        return new CqlSettings(List.of(), null, null, "LOCAL_ONE", Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, 1000, true,
+        return new CqlSettings(List.of(new CqlSettings.ContactPoint("127.0.0.1", 9042)), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE, Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, 1000, true,
                 CqlSettings.Tls.OFF, null, null);
     }
 
@@ -97,8 +100,22 @@ class QueryEngineTest {
         DataResponse r = run(instance(() -> {
             throw new NoNodeAvailableException();
         }), "{\"cql\":\"SELECT * FROM t\"}");
-        assertError(502, "downstream", "no node could run the query: No node was available to execute the query", r);
+        // a session that cannot be opened: the query says what Save & test says
+        assertError(502, "downstream", "No host reachable: no node of the cluster is available right now (the driver keeps"
+                + " reconnecting to 127.0.0.1:9042 in the background); check that the nodes are up and that Grafana can reach them", r);
         assertEquals("SELECT * FROM t", r.frames().get(0).meta().executedQueryString());
+
+        r = run(instance(() -> {
+            throw AllNodesFailedException.fromErrors(List.of(Map.entry(io.opencql.cql.failure.FailureTest.node(),
+                    new AuthenticationException(null, "Provided username cassandra and/or password are incorrect"))));
+        }), "{\"cql\":\"SELECT * FROM t\"}");
+        assertError(401, "downstream", "Authentication failed: the cluster rejected the user name and password of the configured"
+                + " user (check secureJsonData.username and secureJsonData.password)", r);
+
+        r = run(instance(() -> {
+            throw new java.util.concurrent.CancellationException("interrupted while waiting for the session to open");
+        }), "{\"cql\":\"SELECT * FROM t\"}");
+        assertError(499, "downstream", "query cancelled", r);
 
         r = run(instance(() -> {
             throw new IllegalStateException("boom");

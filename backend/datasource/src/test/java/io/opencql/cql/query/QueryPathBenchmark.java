@@ -6,7 +6,8 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
@@ -51,7 +52,7 @@ public final class QueryPathBenchmark {
     static final int WIDE_PARTITION = 100_000;
 
     public static void main(String[] args) throws Exception {
-        int rows = 1_000_000, runs = 5, warmup = 2, pageSize = CqlSettings.DEFAULT_PAGE_SIZE;
+        int rows = 1_000_000, runs = 5, warmup = 2, pageSize = Setting.PAGE_SIZE.defaultValue(Integer.class);
         String layout = "both";
         for (String a : args) {
             String[] kv = a.split("=", 2);

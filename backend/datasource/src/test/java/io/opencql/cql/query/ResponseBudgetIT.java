@@ -7,7 +7,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
@@ -41,7 +42,7 @@ class ResponseBudgetIT {
     }
 
     static DataResponse run(ResponseBudget budget) {
-        CqlSettings settings = TestNode.settings(true, 200, CqlSettings.DEFAULT_ROW_LIMIT, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        CqlSettings settings = TestNode.settings(true, 200, Setting.ROW_LIMIT.defaultValue(Long.class), Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));
         TestNode.session();
         return new QueryEngine(null, budget).execute(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
                 PluginContext.forDataSource(null), RequestContext.NONE);

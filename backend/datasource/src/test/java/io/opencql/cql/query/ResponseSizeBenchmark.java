@@ -2,7 +2,8 @@ package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
@@ -32,7 +33,7 @@ public final class ResponseSizeBenchmark {
             load(session);
             ResponseBudget budget = ResponseBudget.fromEnvironment(System.getenv());
             long rssBefore = QueryPathBenchmark.vmHwmKiB() >> 10;
-            CqlSettings settings = TestNode.settings(true, CqlSettings.DEFAULT_PAGE_SIZE, 10_000_000L, Duration.ofMinutes(5));
+            CqlSettings settings = TestNode.settings(true, Setting.PAGE_SIZE.defaultValue(Integer.class), 10_000_000L, Duration.ofMinutes(5));
             long t0 = System.nanoTime();
             DataResponse r = new QueryEngine(null, budget).execute(TestNode.instance(settings),
                     TestNode.query("A", TestNode.model("SELECT p, c, v FROM bench_large", null), 0, 1),

@@ -2,7 +2,7 @@ package io.opencql.cql.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ class ResultShapesTest {
     }
 
     static CqlSettings settings(long rowLimit) {
-        return new CqlSettings(List.of(), null, null, "LOCAL_ONE", Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, rowLimit,
+        return new CqlSettings(List.of(), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE, Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, rowLimit,
                 true, CqlSettings.Tls.OFF, null, null);
     }
 

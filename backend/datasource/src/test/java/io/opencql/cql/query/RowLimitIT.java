@@ -7,7 +7,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
@@ -40,7 +41,7 @@ class RowLimitIT {
     }
 
     static Run run(int pageSize, long rowLimit, String extra) {
-        CqlSettings settings = TestNode.settings(true, pageSize, rowLimit, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        CqlSettings settings = TestNode.settings(true, pageSize, rowLimit, Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));
         TestNode.session();
         long before = TestNode.REQUESTS.get();
         DataResponse r = TestNode.run(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, extra), 0, 1));
@@ -113,7 +114,7 @@ class RowLimitIT {
 
     @Test
     void cancelledQueryIsA499() {
-        CqlSettings settings = TestNode.settings(true, 10, 1000, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        CqlSettings settings = TestNode.settings(true, 10, 1000, Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));
         DataResponse pre = new QueryEngine().execute(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
                 PluginContext.forDataSource(null), new RequestContext() {
                     @Override

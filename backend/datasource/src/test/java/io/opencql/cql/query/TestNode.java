@@ -7,8 +7,9 @@ import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.session.Request;
 import com.datastax.oss.driver.api.core.tracker.RequestTracker;
-import io.opencql.cql.CqlInstance;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
@@ -114,11 +115,11 @@ final class TestNode {
 
     static CqlSettings settings(boolean readOnly, int pageSize, long rowLimit, Duration queryTimeout) {
         return new CqlSettings(List.of(new CqlSettings.ContactPoint(address().getHostString(), address().getPort())), KEYSPACE, DC,
-                "LOCAL_ONE", Duration.ofSeconds(5), queryTimeout, pageSize, rowLimit, readOnly, CqlSettings.Tls.OFF, USER, PASSWORD);
+                com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE, Duration.ofSeconds(5), queryTimeout, pageSize, rowLimit, readOnly, CqlSettings.Tls.OFF, USER, PASSWORD);
     }
 
     static CqlSettings settings() {
-        return settings(true, CqlSettings.DEFAULT_PAGE_SIZE, CqlSettings.DEFAULT_ROW_LIMIT, CqlSettings.DEFAULT_QUERY_TIMEOUT);
+        return settings(true, Setting.PAGE_SIZE.defaultValue(Integer.class), Setting.ROW_LIMIT.defaultValue(Long.class), Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));
     }
 
     /** A data source instance over {@code sessions}, as the connection side would hand it to the engine. */

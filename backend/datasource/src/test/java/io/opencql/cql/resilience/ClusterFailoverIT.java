@@ -11,7 +11,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.metadata.EndPoint;
 import com.datastax.oss.driver.internal.core.context.InternalDriverContext;
 import io.opencql.cql.CqlDataSource;
-import io.opencql.cql.CqlInstance;
+import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.Plugin;

@@ -136,14 +136,22 @@ final class ProtoAdapter {
 
     static io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamResponse subscribe(StreamReply r) {
         return io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamResponse.newBuilder()
-                .setStatusValue(r.status().ordinal())
+                .setStatus(switch (r.status()) {
+                    case OK -> io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamResponse.Status.OK;
+                    case NOT_FOUND -> io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamResponse.Status.NOT_FOUND;
+                    case PERMISSION_DENIED -> io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamResponse.Status.PERMISSION_DENIED;
+                })
                 .setData(ByteString.copyFrom(r.data()))
                 .build();
     }
 
     static io.opencql.grafana.transport.proto.pluginv2.PublishStreamResponse publish(StreamReply r) {
         return io.opencql.grafana.transport.proto.pluginv2.PublishStreamResponse.newBuilder()
-                .setStatusValue(r.status().ordinal())
+                .setStatus(switch (r.status()) {
+                    case OK -> io.opencql.grafana.transport.proto.pluginv2.PublishStreamResponse.Status.OK;
+                    case NOT_FOUND -> io.opencql.grafana.transport.proto.pluginv2.PublishStreamResponse.Status.NOT_FOUND;
+                    case PERMISSION_DENIED -> io.opencql.grafana.transport.proto.pluginv2.PublishStreamResponse.Status.PERMISSION_DENIED;
+                })
                 .setData(ByteString.copyFrom(r.data()))
                 .build();
     }

@@ -1,4 +1,4 @@
-package io.opencql.cql.query;
+package io.opencql.cql.kernel;
 
 import io.opencql.grafana.backend.ErrorSource;
 

@@ -1,4 +1,4 @@
-package io.opencql.cql.connect;
+package io.opencql.cql.kernel;
 
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;

@@ -1,4 +1,4 @@
-package io.opencql.cql;
+package io.opencql.cql.kernel;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,10 +36,8 @@ public final class SettingsParser {
     /** Grafana's {@code [sql] row_limit}, as it reaches plugins in {@code PluginContext.grafanaConfig}. */
     public static final String GRAFANA_ROW_LIMIT = "GF_SQL_ROW_LIMIT";
 
-    static final Set<String> JSON_KEYS = Set.of("contactPoints", "port", "keyspace", "localDatacenter", "consistency",
-            "connectTimeoutSeconds", "queryTimeoutSeconds", "pageSize", "rowLimit", "readOnly", "tlsEnabled",
-            "tlsServerName", "tlsSkipVerify");
-    static final Set<String> SECURE_KEYS = Set.of("username", "password", "tlsCACert", "tlsClientCert", "tlsClientKey");
+    public static final Set<String> JSON_KEYS = Setting.keys(Setting.Section.JSON_DATA);
+    public static final Set<String> SECURE_KEYS = Setting.keys(Setting.Section.SECURE_JSON_DATA);
 
     private static final double MAX_TIMEOUT_SECONDS = 86_400;
     private static final Pattern UNQUOTED_NAME = Pattern.compile("[A-Za-z0-9_]{1,48}");
@@ -59,7 +57,7 @@ public final class SettingsParser {
         Map<String, String> secure = ds.decryptedSecureJsonData();
         logUnknownKeys(json, secure);
 
-        int port = (int) integer(json, "port", 1, 65535, CqlSettings.DEFAULT_PORT);
+        int port = (int) integer(json, "port", 1, 65535, Setting.PORT.defaultValue(Integer.class));
         List<CqlSettings.ContactPoint> contactPoints = contactPoints(json, ds.url(), port);
 
         String keyspace = string(json, "keyspace");
@@ -73,20 +71,20 @@ public final class SettingsParser {
                     + " and _, at most 48; or a double-quoted name), got " + shown(keyspace));
         }
 
-        String consistency = consistency(json);
-        Duration connectTimeout = seconds(json, "connectTimeoutSeconds", CqlSettings.DEFAULT_CONNECT_TIMEOUT);
-        Duration queryTimeout = seconds(json, "queryTimeoutSeconds", CqlSettings.DEFAULT_QUERY_TIMEOUT);
-        int pageSize = (int) integer(json, "pageSize", 1, Integer.MAX_VALUE, CqlSettings.DEFAULT_PAGE_SIZE);
+        DefaultConsistencyLevel consistency = consistency(json);
+        Duration connectTimeout = seconds(json, "connectTimeoutSeconds", Setting.CONNECT_TIMEOUT.defaultValue(Duration.class));
+        Duration queryTimeout = seconds(json, "queryTimeoutSeconds", Setting.QUERY_TIMEOUT.defaultValue(Duration.class));
+        int pageSize = (int) integer(json, "pageSize", 1, Integer.MAX_VALUE, Setting.PAGE_SIZE.defaultValue(Integer.class));
         long rowLimit = integer(json, "rowLimit", 1, Long.MAX_VALUE, grafanaRowLimit(grafanaConfig));
-        boolean readOnly = bool(json, "readOnly", true);
+        boolean readOnly = bool(json, "readOnly", Setting.READ_ONLY.defaultValue(Boolean.class));
 
         CqlSettings.Tls tls = new CqlSettings.Tls(
-                bool(json, "tlsEnabled", false),
+                bool(json, "tlsEnabled", Setting.TLS_ENABLED.defaultValue(Boolean.class)),
                 secret(secure, "tlsCACert"),
                 secret(secure, "tlsClientCert"),
                 secret(secure, "tlsClientKey"),
                 string(json, "tlsServerName"),
-                bool(json, "tlsSkipVerify", false));
+                bool(json, "tlsSkipVerify", Setting.TLS_SKIP_VERIFY.defaultValue(Boolean.class)));
         if (tls.enabled() && (tls.clientCert() == null) != (tls.clientKey() == null)) {
             String missing = tls.clientCert() == null ? "tlsClientCert" : "tlsClientKey";
             String given = tls.clientCert() == null ? "tlsClientKey" : "tlsClientCert";
@@ -158,7 +156,7 @@ public final class SettingsParser {
             key = "url";
         }
         if (text == null) {
-            return List.of(new CqlSettings.ContactPoint("127.0.0.1", defaultPort));
+            return List.of(new CqlSettings.ContactPoint(Setting.CONTACT_POINTS.defaultValue(String.class), defaultPort));
         }
         List<CqlSettings.ContactPoint> points = new ArrayList<>();
         for (String raw : text.split(",")) {
@@ -225,15 +223,15 @@ public final class SettingsParser {
 
     // --- typed values -------------------------------------------------------------------------------------------
 
-    private static String consistency(JsonNode json) throws InvalidSettingsException {
+    private static DefaultConsistencyLevel consistency(JsonNode json) throws InvalidSettingsException {
         String text = string(json, "consistency");
         if (text == null) {
-            return CqlSettings.DEFAULT_CONSISTENCY;
+            return Setting.CONSISTENCY.defaultValue(DefaultConsistencyLevel.class);
         }
         String upper = text.toUpperCase(java.util.Locale.ROOT);
         for (DefaultConsistencyLevel level : DefaultConsistencyLevel.values()) {
             if (level.name().equals(upper)) {
-                return level.name();
+                return level;
             }
         }
         throw new InvalidSettingsException("consistency", "jsonData.consistency must be one of "
@@ -343,7 +341,7 @@ public final class SettingsParser {
         if (v != null && !v.isBlank()) {
             LOG.debug("ignoring Grafana's {}={} (not a positive whole number)", GRAFANA_ROW_LIMIT, v);
         }
-        return CqlSettings.DEFAULT_ROW_LIMIT;
+        return Setting.ROW_LIMIT.defaultValue(Long.class);
     }
 
     private static String secret(Map<String, String> secure, String key) {

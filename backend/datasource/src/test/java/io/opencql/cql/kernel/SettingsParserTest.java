@@ -1,4 +1,4 @@
-package io.opencql.cql;
+package io.opencql.cql.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +45,7 @@ class SettingsParserTest {
             assertEquals(List.of(cp("127.0.0.1", 9042)), s.contactPoints(), empty);
             assertNull(s.keyspace());
             assertNull(s.localDatacenter());
-            assertEquals("LOCAL_ONE", s.consistency());
+            assertEquals("LOCAL_ONE", s.consistency().name());
             assertEquals(Duration.ofSeconds(5), s.connectTimeout());
             assertEquals(Duration.ofSeconds(30), s.queryTimeout());
             assertEquals(5000, s.pageSize());
@@ -64,7 +64,7 @@ class SettingsParserTest {
         assertEquals(List.of(cp("127.0.0.1", 9042)), s.contactPoints());
         assertEquals(5000, s.pageSize());
         assertTrue(s.readOnly());
-        assertEquals("LOCAL_ONE", s.consistency());
+        assertEquals("LOCAL_ONE", s.consistency().name());
         assertNull(s.localDatacenter());
         assertNull(s.tls().serverName());
     }
@@ -189,8 +189,8 @@ class SettingsParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"ANY", "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM", "SERIAL", "LOCAL_SERIAL"})
     void everyDriverConsistencyLevelAnyCase(String level) throws Exception {
-        assertEquals(level, parse("{\"consistency\":\"" + level + "\"}").consistency());
-        assertEquals(level, parse("{\"consistency\":\"" + level.toLowerCase() + "\"}").consistency());
+        assertEquals(level, parse("{\"consistency\":\"" + level + "\"}").consistency().name());
+        assertEquals(level, parse("{\"consistency\":\"" + level.toLowerCase() + "\"}").consistency().name());
     }
 
     @Test
@@ -332,7 +332,7 @@ class SettingsParserTest {
     void unknownKeysAreIgnored() throws Exception {
         Map<String, String> secure = new HashMap<>(Map.of("somethingElse", "x"));
         CqlSettings s = SettingsParser.parse(ds("{\"tlsAuth\":true,\"whatever\":{\"a\":1}}", secure, null, null, null), Map.of());
-        assertEquals(CqlSettings.DEFAULT_PAGE_SIZE, s.pageSize());
+        assertEquals(Setting.PAGE_SIZE.defaultValue(Integer.class), s.pageSize());
     }
 
     @Test

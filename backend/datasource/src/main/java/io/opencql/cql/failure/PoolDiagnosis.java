@@ -1,10 +1,11 @@
-package io.opencql.cql.connect;
+package io.opencql.cql.failure;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
-import io.opencql.cql.CqlSettings;
+import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.grafana.backend.ErrorSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,6 +29,11 @@ public final class PoolDiagnosis {
 
     /** @param keyspaceMissing the status is then 400 (the user's setting), else 502 (the cluster) */
     public record Cause(boolean keyspaceMissing, String message) {
+        /** As a failure: {@code prefix} + the message. */
+        public Failure failure(String prefix, String verboseMessage) {
+            Failure.Kind kind = keyspaceMissing ? Failure.Kind.KEYSPACE : Failure.Kind.NO_HOST;
+            return new Failure(kind, kind.status(), ErrorSource.DOWNSTREAM, prefix + message, verboseMessage);
+        }
     }
 
     private PoolDiagnosis() {

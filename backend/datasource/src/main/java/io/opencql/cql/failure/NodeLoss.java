@@ -1,4 +1,4 @@
-package io.opencql.cql.connect;
+package io.opencql.cql.failure;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;

@@ -1,4 +1,4 @@
-package io.opencql.cql.connect;
+package io.opencql.cql.failure;
 
 import java.util.Locale;
 

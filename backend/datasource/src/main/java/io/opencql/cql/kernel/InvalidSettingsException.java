@@ -1,4 +1,4 @@
-package io.opencql.cql;
+package io.opencql.cql.kernel;
 
 /** A data source setting that cannot be used; the message names the key and what is wrong with it. */
 public final class InvalidSettingsException extends Exception {

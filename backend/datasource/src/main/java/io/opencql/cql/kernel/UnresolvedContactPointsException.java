@@ -1,4 +1,4 @@
-package io.opencql.cql.connect;
+package io.opencql.cql.kernel;
 
 import java.util.List;
 

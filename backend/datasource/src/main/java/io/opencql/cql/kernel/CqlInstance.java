@@ -1,4 +1,4 @@
-package io.opencql.cql;
+package io.opencql.cql.kernel;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 

@@ -1,17 +1,19 @@
-package io.opencql.cql;
+package io.opencql.cql.kernel;
 
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * A data source's parsed settings (README "Configuration" is the contract; every key documented there maps
- * to a component here). Secrets are held as given and never appear in {@link #toString()}.
+ * to a component here), typed and validated once by {@link SettingsParser}; the defaults are declared in
+ * {@link Setting}. Secrets are held as given and never appear in {@link #toString()}.
  */
 public record CqlSettings(
         List<ContactPoint> contactPoints,
         String keyspace,
         String localDatacenter,
-        String consistency,
+        DefaultConsistencyLevel consistency,
         Duration connectTimeout,
         Duration queryTimeout,
         int pageSize,
@@ -21,12 +23,17 @@ public record CqlSettings(
         String username,
         String password) {
 
-    public static final int DEFAULT_PORT = 9042;
-    public static final String DEFAULT_CONSISTENCY = "LOCAL_ONE";
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_PAGE_SIZE = 5000;
-    public static final long DEFAULT_ROW_LIMIT = 1_000_000;
+    /** What every reader may rely on: no reader defaults or re-validates these again. */
+    public CqlSettings {
+        contactPoints = List.copyOf(contactPoints);
+        if (consistency == null || tls == null) {
+            throw new IllegalArgumentException("consistency and tls are required");
+        }
+        if (connectTimeout == null || connectTimeout.isZero() || connectTimeout.isNegative()
+                || queryTimeout == null || queryTimeout.isZero() || queryTimeout.isNegative() || pageSize < 1) {
+            throw new IllegalArgumentException("timeouts and the page size must be positive");
+        }
+    }
 
     public record ContactPoint(String host, int port) {
         @Override

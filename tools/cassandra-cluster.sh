@@ -41,7 +41,7 @@ node() { # node N, then cassandra-node.sh's arguments
   CASS_ADDRESS=127.0.0.$n CASS_SEEDS=127.0.0.1 CASS_INITIAL_TOKEN=$(token "$n") \
     CASS_DIR=$CASS_CLUSTER_DIR/n$n CASS_PORT=$CASS_CLUSTER_PORT CASS_STORAGE_PORT=$CASS_CLUSTER_STORAGE_PORT \
     CASS_HEAP=$CASS_CLUSTER_HEAP CASS_AUTH=$CASS_CLUSTER_AUTH CASS_TLS=0 \
-    CASS_JVM_OPTS="$opts ${CASS_JVM_OPTS:-}" bash "$here/cassandra-node.sh" "$@"
+    CASS_JVM_OPTS="$opts ${CASS_JVM_OPTS:-}" bash "$here/cassandra-node.sh" "$@" 9>&-  # the node must not inherit the lock
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.$1/$CASS_CLUSTER_PORT") 2>/dev/null; }

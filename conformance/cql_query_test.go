@@ -293,7 +293,7 @@ func TestCQLMacros(t *testing.T) {
 }
 
 // TestCQLRowLimit: the row limit stops at exactly N rows (over several pages) with a warning notice; a query's
-// rowLimit lowers the data source's, never raises it; under the limit there is no notice.
+// rowLimit lowers the data source's, never raises it; under the limit, and at exactly the limit, there is no notice.
 func TestCQLRowLimit(t *testing.T) {
 	requireITSchema(t)
 	const cql = "SELECT c, v FROM conformance_it.seq WHERE p = 1"
@@ -302,16 +302,22 @@ func TestCQLRowLimit(t *testing.T) {
 		dsLimit  int
 		qLimit   int
 		wantRows int
+		pageSize int
 	}{
-		{"query", 0, 4, 4},
-		{"datasource", 5, 0, 5},
-		{"query cannot raise", 5, 8, 5},
-		{"query lowers", 5, 2, 2},
-		{"under the limit", 0, 0, itSeqRows},
+		{"query", 0, 4, 4, 3},
+		{"datasource", 5, 0, 5, 3},
+		{"query cannot raise", 5, 8, 5, 3},
+		{"query lowers", 5, 2, 2, 3},
+		{"under the limit", 0, 0, itSeqRows, 3},
+		// exactly rowLimit rows, the last page full (the node still reports more pages): nothing was cut
+		{"exactly the limit", itSeqRows, 0, itSeqRows, 5},
+		{"exactly the limit, one page", itSeqRows, 0, itSeqRows, itSeqRows},
+		// rowLimit + 1 rows, the limit at a page boundary: the row past it is found
+		{"one row past the limit", itSeqRows - 1, 0, itSeqRows - 1, 3},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			extra := map[string]any{"pageSize": 3}
+			extra := map[string]any{"pageSize": c.pageSize}
 			if c.dsLimit > 0 {
 				extra["rowLimit"] = c.dsLimit
 			}

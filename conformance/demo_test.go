@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,8 +25,21 @@ import (
 // provisioning/dashboards/cql-demo.json and provisioning/alerting/*.yaml built as Grafana's frontend and
 // alerting build them, against the demo keyspace the seeder wrote on the test node.
 
-// demoEnv is Grafana's environment for the provisioning files (docker-compose.yaml sets these).
-var demoEnv = map[string]string{"CQL_USERNAME": "cassandra", "CQL_PASSWORD": "cassandra"}
+// demoEnv is Grafana's environment for the provisioning files, as docker-compose.yaml and tools/demo.sh set
+// it, pointed at the test node: the data source then reaches the node through the provisioned values alone.
+func demoEnv(t *testing.T) map[string]string {
+	env := map[string]string{"CQL_USERNAME": "cassandra", "CQL_PASSWORD": "cassandra"}
+	host := os.Getenv("CQL_TEST_HOST")
+	if host == "" {
+		t.Skip("CQL_TEST_HOST not set (e.g. 127.0.0.1:19042); skipping real-node case")
+	}
+	h, port, err := net.SplitHostPort(host)
+	if err != nil {
+		h, port = host, "9042"
+	}
+	env["CQL_CONTACT_POINTS"], env["CQL_PORT"] = h, port // the port separately, as the file reads it
+	return env
+}
 
 func provisioningPath(parts ...string) string {
 	return filepath.Join(append([]string{"..", "provisioning"}, parts...)...)
@@ -83,12 +97,11 @@ func str(v any) string {
 
 // provisionedDataSource builds the DataSourceInstanceSettings Grafana sends for the data source of
 // datasource.yaml: name, uid, top-level url/user/database, jsonData as JSON bytes, secureJsonData decrypted,
-// after environment expansion. Only the contact point changes: the file names the compose service (scylla,
-// port 9042); the test node is CQL_TEST_HOST.
+// after expanding Grafana's environment (demoEnv: the test node's address in CQL_CONTACT_POINTS and CQL_PORT).
 func provisionedDataSource(t *testing.T) dsSettings {
 	t.Helper()
 	path := provisioningPath("datasources", "datasource.yaml")
-	doc := expandTree(readYAML(t, path), demoEnv).(map[string]any)
+	doc := expandTree(readYAML(t, path), demoEnv(t)).(map[string]any)
 	list, _ := doc["datasources"].([]any)
 	if len(list) != 1 {
 		t.Fatalf("%s: %d data sources, want the demo's one", path, len(list))
@@ -101,12 +114,7 @@ func provisionedDataSource(t *testing.T) dsSettings {
 	if jsonData == nil {
 		jsonData = map[string]any{}
 	}
-	host := os.Getenv("CQL_TEST_HOST")
-	if host == "" {
-		t.Skip("CQL_TEST_HOST not set (e.g. 127.0.0.1:19042); skipping real-node case")
-	}
-	t.Logf("contactPoints %v (port %v) replaced by the test node %s", jsonData["contactPoints"], jsonData["port"], host)
-	jsonData["contactPoints"] = host // the only change: the test node instead of the compose service
+	t.Logf("contactPoints %q, port %q from the environment", jsonData["contactPoints"], jsonData["port"])
 	raw, err := json.Marshal(jsonData)
 	if err != nil {
 		t.Fatalf("jsonData of %s cannot be JSON: %v", path, err)

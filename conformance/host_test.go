@@ -11,46 +11,22 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
-	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
+	"github.com/opencql/cql-datasource/conformance/internal/pluginhost"
 	"google.golang.org/grpc"
 )
 
 // pluginID is the plugin.json id; Grafana sends it in every PluginContext.
-const pluginID = "opencql-cql-datasource"
+const pluginID = pluginhost.PluginID
 
 // grafanaVersion is what the host claims to be in GF_VERSION and the user agent.
-const grafanaVersion = "12.1.0"
-
-// handshake is Grafana's go-plugin handshake (pkg/plugins/backendplugin/grpcplugin/client.go), built from
-// the SDK's constants so a change there would show here.
-var handshake = goplugin.HandshakeConfig{
-	ProtocolVersion:  grpcplugin.ProtocolVersion,
-	MagicCookieKey:   grpcplugin.MagicCookieKey,
-	MagicCookieValue: grpcplugin.MagicCookieValue,
-}
-
-// grafanaPluginSet mirrors the client plugin set Grafana dispenses for protocol version 2 (minus the image
-// renderer, which lives outside the SDK and is never dispensed for a data source).
-func grafanaPluginSet() map[int]goplugin.PluginSet {
-	return map[int]goplugin.PluginSet{
-		grpcplugin.ProtocolVersion: {
-			"diagnostics": &grpcplugin.DiagnosticsGRPCPlugin{},
-			"resource":    &grpcplugin.ResourceGRPCPlugin{},
-			"data":        &grpcplugin.DataGRPCPlugin{},
-			"stream":      &grpcplugin.StreamGRPCPlugin{},
-			"admission":   &grpcplugin.AdmissionGRPCPlugin{},
-			"conversion":  &grpcplugin.ConversionGRPCPlugin{},
-		},
-	}
-}
+const grafanaVersion = pluginhost.GrafanaVersion
 
 // pluginExecutable is dist/gpx_cql_<os>_<arch>, the name Grafana derives from plugin.json "executable".
 func pluginExecutable() string {
@@ -58,21 +34,12 @@ func pluginExecutable() string {
 	if dist == "" {
 		dist = filepath.Join("..", "dist")
 	}
-	p := filepath.Join(dist, fmt.Sprintf("gpx_cql_%s_%s", runtime.GOOS, runtime.GOARCH))
-	if abs, err := filepath.Abs(p); err == nil {
-		p = abs // Grafana execs the plugin by absolute path
-	}
-	return p
+	return pluginhost.Executable(dist)
 }
 
-// grafanaEnv is the environment Grafana gives a plugin with the pluginsSkipHostEnvVars toggle: its own
-// GF_* variables and nothing from the host (no PATH, HOME or JAVA_HOME), so the launcher must find its
-// runtime by itself. go-plugin appends the cookie, PLUGIN_MIN/MAX_PORT and PLUGIN_PROTOCOL_VERSIONS.
+// grafanaEnv is the environment Grafana gives a plugin (pluginhost.GrafanaEnv).
 func grafanaEnv() []string {
-	return []string{
-		"GF_VERSION=" + grafanaVersion,
-		"GF_EDITION=oss",
-	}
+	return pluginhost.GrafanaEnv()
 }
 
 // pluginHost is one plugin process started through go-plugin, with the dispensed SDK clients.
@@ -103,65 +70,13 @@ func startPlugin(extraEnv ...string) (*pluginHost, error) {
 // startPluginAt launches the launcher at path (absolute, as Grafana execs it) like startPlugin does, e.g. one
 // unzipped from the distribution archive.
 func startPluginAt(path string, extraEnv ...string) (*pluginHost, error) {
-	cmd := exec.Command(path)
-	cmd.Env = append(grafanaEnv(), extraEnv...)
 	rec := &lineRecorder{}
-	client := goplugin.NewClient(&goplugin.ClientConfig{
-		Cmd:              cmd,
-		HandshakeConfig:  handshake,
-		VersionedPlugins: grafanaPluginSet(),
-		SkipHostEnv:      true,
-		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
-		Stderr:           rec,
-		Logger: hclog.New(&hclog.LoggerOptions{
-			Name:   "host",
-			Level:  hclog.Warn, // the plugin's own stderr is kept in rec and printed when a test fails
-			Output: os.Stderr,
-		}),
-	})
-	h := &pluginHost{client: client, cmd: cmd, stderr: rec}
-	t0 := time.Now()
-	rpc, err := client.Client() // starts the process, waits for the handshake, dials
-	h.startTook = time.Since(t0)
+	ph, err := pluginhost.Start(path, rec, nil, extraEnv...)
 	if err != nil {
-		client.Kill()
-		return nil, fmt.Errorf("go-plugin could not start the plugin: %w\nplugin stderr:\n%s", err, rec.String())
+		return nil, fmt.Errorf("%w\nplugin stderr:\n%s", err, rec.String())
 	}
-	gc, ok := rpc.(*goplugin.GRPCClient)
-	if !ok {
-		client.Kill()
-		return nil, fmt.Errorf("negotiated protocol is %T, want a gRPC client", rpc)
-	}
-	h.conn = gc.Conn
-	if v := client.NegotiatedVersion(); v != grpcplugin.ProtocolVersion {
-		client.Kill()
-		return nil, fmt.Errorf("negotiated app protocol %d, want %d", v, grpcplugin.ProtocolVersion)
-	}
-	dispense := func(name string) (any, error) {
-		raw, err := rpc.Dispense(name)
-		if err != nil {
-			return nil, fmt.Errorf("dispense %q: %w", name, err)
-		}
-		return raw, nil
-	}
-	for _, name := range []string{"data", "diagnostics", "resource", "stream", "admission", "conversion"} {
-		raw, err := dispense(name)
-		if err != nil {
-			client.Kill()
-			return nil, err
-		}
-		switch c := raw.(type) {
-		case grpcplugin.DataClient:
-			h.data = c
-		case grpcplugin.DiagnosticsClient:
-			h.diagnostics = c
-		case grpcplugin.ResourceClient:
-			h.resource = c
-		case grpcplugin.StreamClient:
-			h.stream = c
-		}
-	}
-	return h, nil
+	return &pluginHost{client: ph.Client, cmd: ph.Cmd, conn: ph.Conn, data: ph.Data, diagnostics: ph.Diagnostics,
+		resource: ph.Resource, stream: ph.Stream, stderr: rec, startTook: ph.StartTook}, nil
 }
 
 // kill stops the plugin like Grafana does (Shutdown RPC, then up to 2 s, then SIGKILL) and reports how

@@ -4,8 +4,8 @@
 # Usage: tools/bench-query.sh [rows=1000000] [runs=5] [warmup=2] [pageSize=5000]
 # Env: CQL_TEST_HOST (default 127.0.0.1:19042; start a node with tools/cassandra-node.sh start),
 #      CQL_TEST_USER / CQL_TEST_PASSWORD (default cassandra/cassandra), BENCH_HEAP (default 256m),
-#      BENCH_JVM_OPTS (extra JVM flags), MVN_OFFLINE=1 (build with mvn -o), BENCH_MAIN (another benchmark class of
-#      the data source's tests, e.g. io.opencql.cql.query.ResponseSizeBenchmark).
+#      BENCH_JVM_OPTS (extra JVM flags), MVN_OFFLINE=1 (build with mvn -o),
+#      BENCH_CLASS (another benchmark main of the data source's test classes, e.g. tools/bench-timegroup.sh's).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/target/bench-query
@@ -25,4 +25,4 @@ CP=$DS/target/test-classes:$DS/target/classes:$ROOT/backend/sdk/target/classes
 # our own sdk from this tree, never a jar another build left in ~/.m2
 CP=$CP:$(tr ':' '\n' < "$DS/target/bench.classpath" | grep -v '/io/opencql/grafana-plugin-sdk/' | paste -sd: -)
 exec java -Xmx"${BENCH_HEAP:-256m}" --add-opens=java.base/java.nio=ALL-UNNAMED ${BENCH_JVM_OPTS:-} \
-    -cp "$CP" "${BENCH_MAIN:-io.opencql.cql.query.QueryPathBenchmark}" "$@"
+    -cp "$CP" "${BENCH_CLASS:-io.opencql.cql.query.QueryPathBenchmark}" "$@"

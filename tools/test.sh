@@ -34,24 +34,27 @@ tls_node() { CASS_TLS=1 CASS_DIR="$root/target/cass-tls" CASS_PORT=19142 CASS_ST
 stop_node() { bash tools/cassandra-node.sh stop >/dev/null 2>&1 || true; tls_node stop >/dev/null 2>&1 || true; }
 trap stop_node EXIT INT TERM
 mkdir -p target
+# the build must leave the tree as it found it (a fresh clone stays clean); checked after the build
+git status --porcelain --untracked-files=all > target/tree-before.txt 2>/dev/null || : > target/tree-before.txt
 # reports of an earlier run must not be counted for this one
 find . -path ./frontend/node_modules -prune -o -type d \( -name surefire-reports -o -name failsafe-reports \) \
   -path '*/target/*' -print0 | xargs -0 rm -rf
+# a step of this command counted as one test case (target/surefire-reports/TEST-harness-NAME.xml)
+harness_case() {  # name, command...
+  local name=$1; shift
+  python3 tools/run-suite.py --name "$name" --report "target/surefire-reports/TEST-harness-$name.xml" \
+    --ignore-failure true -- "$@"
+}
 if [ -z "${CQL_TEST_EXTERNAL:-}" ]; then
   export CQL_TEST_TLS_HOST=127.0.0.1:19142 CQL_TEST_TLS_CA=$root/target/cass-tls/tls/ca.pem
   # A node that cannot be had is one counted failure (its start-up as a test case, with its log); the real-node
   # tests then fail naming the node they could not reach, and every other suite still runs and is counted.
-  node_case() {  # name, command...
-    local name=$1; shift
-    python3 tools/run-suite.py --name "$name" --report "target/surefire-reports/TEST-harness-$name.xml" \
-      --ignore-failure true -- "$@"
-  }
-  node_case cassandra-install bash tools/cassandra-node.sh install
+  harness_case cassandra-install bash tools/cassandra-node.sh install
   tls_node start > target/cass-tls-start.log 2>&1 &
   tls_pid=$!
-  node_case cassandra-node bash tools/cassandra-node.sh start
+  harness_case cassandra-node bash tools/cassandra-node.sh start
   wait "$tls_pid"; tls_rc=$?
-  node_case cassandra-tls-node bash -c 'cat target/cass-tls-start.log; exit "$1"' _ "$tls_rc"
+  harness_case cassandra-tls-node bash -c 'cat target/cass-tls-start.log; exit "$1"' _ "$tls_rc"
 fi
 
 # maven.test.failure.ignore: a failing test or suite is counted from its report and never stops the build, so the
@@ -60,6 +63,8 @@ fi
 mvn -B -fae -ntp -Dstyle.color=never -Dmaven.test.failure.ignore=true verify -Pbundle-jre "$@"
 mvn_rc=$?
 [ $mvn_rc -eq 0 ] || echo "test.sh: Maven failed (exit $mvn_rc): a module did not build; see above" >&2
+
+harness_case clean-tree bash tools/check-clean-tree.sh target/tree-before.txt
 
 # with no arguments every suite must have reported; with arguments (a subset) only what ran is summed
 if [ $# -eq 0 ]; then expect=--expect-all; else expect=; fi

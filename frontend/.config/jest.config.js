@@ -41,8 +41,9 @@ module.exports = {
   modulePaths: ['<rootDir>/src'],
   setupFilesAfterEnv: ['<rootDir>/jest-setup.js'],
   testEnvironment: 'jest-environment-jsdom',
-  // @grafana/ui is large: the first render in a worker on a shared 2-core machine can take seconds
-  testTimeout: 30000,
+  // A bound for a hung test, not for slow work: every step waits for what it checks, and on the shared 2-core
+  // machine (load 30+, one core split among ~15 processes) an editor test that needs 2 s of CPU takes a minute.
+  testTimeout: 180000,
   testMatch: ['<rootDir>/src/**/*.{test,spec}.{js,jsx,ts,tsx}'],
   transform: {
     '^.+\\.(t|j)sx?$': swc,

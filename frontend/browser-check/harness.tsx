@@ -13,6 +13,7 @@ import { GlobalStyles } from '@grafana/ui';
 
 import { ConfigEditor } from '../src/components/ConfigEditor';
 import { QueryEditor } from '../src/components/QueryEditor';
+import { VariableQueryEditor } from '../src/components/VariableQueryEditor';
 import { CqlDataSource } from '../src/datasource';
 import { FakeTemplateSrv } from '../src/testing/fakeTemplateSrv';
 import { CqlColumn, CqlOptions, CqlQuery, CqlSecureJsonData } from '../src/types';
@@ -25,6 +26,7 @@ import { CqlColumn, CqlOptions, CqlQuery, CqlSecureJsonData } from '../src/types
 interface Published {
   options?: DataSourceSettings<CqlOptions, CqlSecureJsonData>;
   query?: CqlQuery;
+  variableQuery?: CqlQuery;
   runs: number;
 }
 const published: Published = { runs: 0 };
@@ -118,13 +120,21 @@ const initialQuery: CqlQuery = {
 published.options = initialOptions;
 published.query = initialQuery;
 
+const initialVariableQuery: CqlQuery = {
+  refId: 'variable',
+  cql: 'SELECT host FROM cpu WHERE day IN ($__timeBuckets(day))',
+};
+published.variableQuery = initialVariableQuery;
+
 function App() {
   const [options, setOptions] = useState(initialOptions);
   const [query, setQuery] = useState(initialQuery);
+  const [variableQuery, setVariableQuery] = useState(initialVariableQuery);
   const styles = {
     page: css({ display: 'flex', flexDirection: 'column', gap: 24, padding: 24 }),
     card: css({ padding: 16, background: '#181b1f', border: '1px solid #2d3035', borderRadius: 2, width: 1000 }),
-    narrow: css({ width: 720 }),
+    // Grafana's settings page is one column at most ~800 px wide
+    narrow: css({ width: 800 }),
     title: css({ fontSize: 18, marginBottom: 12 }),
   };
   // the query editor comes first: Monaco places its completion list by the body's height, as in Grafana where
@@ -143,6 +153,18 @@ function App() {
           onRunQuery={() => {
             published.runs++;
           }}
+        />
+      </section>
+      <section className={cx(styles.card, styles.narrow)} id="variable-card">
+        <h2 className={styles.title}>Variable host: query</h2>
+        <VariableQueryEditor
+          query={variableQuery}
+          datasource={datasource}
+          onChange={(q) => {
+            published.variableQuery = q;
+            setVariableQuery(q);
+          }}
+          onRunQuery={() => {}}
         />
       </section>
       <section className={cx(styles.card, styles.narrow)} id="config-card">

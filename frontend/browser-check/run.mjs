@@ -5,8 +5,9 @@
  *
  *   node browser-check/run.mjs            build the harness, run the checks
  *   node browser-check/run.mjs --no-build reuse target/browser-check (after a build in the same tree)
- *   node browser-check/run.mjs --update-docs  also copy the screenshots to docs/img (the README's pictures);
- *                                            without it a test run leaves the source tree as it was
+ *   node browser-check/run.mjs --update-docs  also copy the screenshots to src/img, where the plugin ships them
+ *                                            (plugin.json info.screenshots, the README's pictures); without it a
+ *                                            test run leaves the source tree as it was
  *
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium).
  */
@@ -17,18 +18,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FRONTEND = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const REPO = path.resolve(FRONTEND, '..');
 const HARNESS = path.join(FRONTEND, 'target', 'browser-check');
 const SCREENSHOTS = path.join(FRONTEND, 'target', 'screenshots');
 const REPORTS = path.join(FRONTEND, 'target', 'failsafe-reports');
-const DOCS_IMG = path.join(REPO, 'docs', 'img');
+const SHIPPED_IMG = path.join(FRONTEND, 'src', 'img');
 const UPDATE_DOCS = process.argv.includes('--update-docs');
 
-/** With --update-docs, the screenshot becomes the README's picture of the same name. */
+/** With --update-docs, the screenshot becomes the plugin's picture of the same name (src/img). */
 function publish(file) {
   if (UPDATE_DOCS) {
-    fs.mkdirSync(DOCS_IMG, { recursive: true });
-    fs.copyFileSync(file, path.join(DOCS_IMG, path.basename(file)));
+    fs.copyFileSync(file, path.join(SHIPPED_IMG, path.basename(file)));
   }
 }
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -45,6 +44,12 @@ const CHROMIUM_ARGS = [
 
 /** Hides what blinks or fades (cursor, scrollbars), so the committed pictures change only when the editors do. */
 const STEADY = '.monaco-editor .cursor, .monaco-scrollable-element > .scrollbar { visibility: hidden !important; }';
+
+/**
+ * Bound of every wait for a condition in the page. Each step waits for what it checks (an element, a text, a value
+ * Monaco fills in later); this only ends a hang, so it is generous: a loaded 2-core machine renders slowly.
+ */
+const WAIT = 60000;
 
 const results = [];
 
@@ -107,7 +112,16 @@ function finish() {
 
 /** Static files of the built harness, on a random local port. */
 function serve(dir) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.ttf': 'font/ttf', '.css': 'text/css' };
+  // react-inlinesvg draws an icon only when the answer says image/svg+xml
+  const types = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.ttf': 'font/ttf',
+    '.woff2': 'font/woff2',
+    '.css': 'text/css',
+    '.svg': 'image/svg+xml',
+    '.png': 'image/png',
+  };
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
     const file = path.join(dir, rel);
@@ -165,6 +179,12 @@ async function main() {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e));
+  const missing = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) {
+      missing.push(`${r.status()} ${r.url()}`);
+    }
+  });
   const outside = [];
   // the page must work without the internet: any request off 127.0.0.1 is a defect
   await page.route('**/*', (route) => {
@@ -182,39 +202,93 @@ async function main() {
   try {
     await page.goto(url);
 
-    await check('settings page renders every section with stored secrets shown as configured', async () => {
-      const card = page.locator('#config-card');
-      await card.getByText('Contact points', { exact: true }).waitFor({ timeout: 30000 });
-      for (const section of ['Connection', 'Authentication', 'TLS', 'Queries']) {
-        expect((await card.getByText(section, { exact: true }).count()) > 0, `section ${section} missing`);
+    await check(
+      'settings page: description, Connection and Authentication open, TLS and Additional settings collapsible',
+      async () => {
+        const card = page.locator('#config-card');
+        await card.getByText('Contact points', { exact: true }).waitFor({ timeout: WAIT });
+        for (const section of ['Connection', 'Authentication', 'TLS', 'Additional settings']) {
+          expect(
+            (await card.getByRole('heading', { name: section, exact: true }).count()) === 1,
+            `section ${section} missing`
+          );
+        }
+        expect(
+          await card.getByText('Before you can use the', { exact: false }).isVisible(),
+          'no data source description'
+        );
+        expect((await page.locator('#cql-password').inputValue()) === 'configured', 'password not shown as configured');
+        expect((await card.getByRole('button', { name: 'Reset' }).count()) === 3, 'expected 3 Reset buttons');
+        // collapsed until opened; the consistency is inside
+        expect((await page.locator('#cql-consistency').count()) === 0, 'Additional settings open from the start');
+        await card.getByRole('button', { name: 'Expand section Additional settings' }).click();
+        await page.getByText('LOCAL_QUORUM').waitFor({ timeout: WAIT });
+        expect(await page.locator('#cql-connect-timeout').isVisible(), 'timeouts not in Additional settings');
+        // the same width for every input (Grafana's settings pages line them up)
+        const widths = await page.evaluate(
+          (ids) => ids.map((id) => document.getElementById(id)?.parentElement?.getBoundingClientRect().width),
+          [
+            'cql-contact-points',
+            'cql-port',
+            'cql-keyspace',
+            'cql-local-dc',
+            'cql-tls-server-name',
+            'cql-connect-timeout',
+            'cql-page-size',
+          ]
+        );
+        expect(new Set(widths).size === 1 && widths[0] > 200, `inputs of different widths: ${JSON.stringify(widths)}`);
+        await card.getByRole('button', { name: 'Collapse section Additional settings' }).click();
+        await page.locator('#cql-consistency').waitFor({ state: 'detached', timeout: WAIT });
       }
-      expect((await page.locator('#cql-password').inputValue()) === 'configured', 'password not shown as configured');
-      expect((await card.getByRole('button', { name: 'Reset' }).count()) === 3, 'expected 3 Reset buttons');
-      expect(await page.getByText('LOCAL_QUORUM').isVisible(), 'consistency not shown');
-    });
+    );
+
+    await check(
+      "Grafana's icons and fonts are served: Switch knobs, Select chevrons and info icons are drawn",
+      async () => {
+        const card = page.locator('#config-card');
+        // react-inlinesvg puts the fetched icon's paths into the svg; an icon that failed to load stays empty
+        await page.waitForFunction(
+          () => {
+            const svgs = Array.from(document.querySelectorAll('#config-card svg, #query-card svg'));
+            return svgs.length > 0 && svgs.every((s) => s.querySelector('path, circle, rect, polygon'));
+          },
+          null,
+          { timeout: WAIT }
+        );
+        expect((await card.locator('svg').count()) > 0, 'no icons on the settings page');
+        const fonts = await page.evaluate(async () => {
+          await document.fonts.ready;
+          return { inter: document.fonts.check('14px Inter'), mono: document.fonts.check('14px "Roboto Mono"') };
+        });
+        expect(fonts.inter && fonts.mono, `fonts not loaded: ${JSON.stringify(fonts)}`);
+        const notFound = missing.filter((m) => /icons|fonts/.test(m));
+        expect(notFound.length === 0, `not served: ${notFound.join(', ')}`);
+      }
+    );
 
     await check('typing an invalid port shows the message next to the field, a valid one clears it', async () => {
       const port = page.locator('#cql-port');
       await port.fill('70000');
       const message = page.getByText('Port must be a whole number from 1 to 65535');
-      await message.waitFor({ timeout: 5000 });
+      await message.waitFor({ timeout: WAIT });
       expect((await published()).options.jsonData.port === 70000, 'port not passed to onOptionsChange');
       await port.fill('');
       await port.pressSequentially('19042');
-      await message.waitFor({ state: 'detached', timeout: 5000 });
+      await message.waitFor({ state: 'detached', timeout: WAIT });
       expect((await published()).options.jsonData.port === 19042, 'port 19042 not stored');
     });
 
     await check('skipping certificate verification shows a warning', async () => {
       await skipVerifySwitch(page).click();
-      await page.getByText('Certificate verification is off').waitFor({ timeout: 5000 });
+      await page.getByText('Certificate verification is off').waitFor({ timeout: WAIT });
       expect((await published()).options.jsonData.tlsSkipVerify === true, 'tlsSkipVerify not set');
     });
 
     await check('query editor mounts the real Monaco editor with the CQL text', async () => {
       const monaco = page.locator('#query-card .monaco-editor[role="code"]');
       await monaco.waitFor({ timeout: 60000 });
-      await page.locator('#query-card .view-lines').getByText('$__timeFilter(ts)').waitFor({ timeout: 10000 });
+      await page.locator('#query-card .view-lines').getByText('$__timeFilter(ts)').waitFor({ timeout: WAIT });
       // Monaco renders spaces as no-break spaces
       const text = (await page.locator('#query-card .view-lines').innerText()).replace(/\u00a0/g, ' ');
       expect(text.includes('SELECT host, ts, usage FROM cpu'), `CQL not visible, got: ${text}`);
@@ -245,11 +319,11 @@ async function main() {
       await page.keyboard.type('AND u');
       await page.keyboard.press('Control+Space');
       const widget = page.locator('.suggest-widget');
-      await widget.getByText('usage', { exact: true }).first().waitFor({ timeout: 10000 });
+      await widget.getByText('usage', { exact: true }).first().waitFor({ timeout: WAIT });
       // the focused row shows the detail (the CQL type) once Monaco has resolved it
       const focused = widget.locator('.monaco-list-row.focused');
       try {
-        await focused.filter({ hasText: 'double' }).waitFor({ timeout: 5000 });
+        await focused.filter({ hasText: 'double' }).waitFor({ timeout: WAIT });
       } catch {
         throw new Error(`focused suggestion lacks its type: ${await focused.innerText()}`);
       }
@@ -264,7 +338,7 @@ async function main() {
       await page.keyboard.type(typed);
       await page.keyboard.press('Control+Space');
       const widget = page.locator('.suggest-widget');
-      await widget.getByText('$__timeBuckets(day)').first().waitFor({ timeout: 10000 });
+      await widget.getByText('$__timeBuckets(day)').first().waitFor({ timeout: WAIT });
       expect((await widget.getByText('$__timeFilter(column)').count()) > 0, '$__timeFilter missing');
       await page.keyboard.press('Escape');
       for (let i = 0; i < typed.length; i++) {
@@ -275,64 +349,87 @@ async function main() {
     await check('Shift+Enter runs the query with the text in the editor', async () => {
       const before = (await published()).runs;
       await page.keyboard.press('Shift+Enter');
-      await page.waitForFunction((n) => window.__cql.runs > n, before, { timeout: 5000 });
+      await page.waitForFunction((n) => window.__cql.runs > n, before, { timeout: WAIT });
       const q = (await published()).query;
       expect(q.cql.includes('AND usage > 0'), `query not updated from the editor: ${q.cql}`);
     });
 
-    await check('typing in the alias field updates the query', async () => {
+    await check(
+      "Shift+Enter belongs to the editor that has the focus: the variable editor's commits the variable",
+      async () => {
+        const before = await published();
+        await page.locator('#variable-card .view-lines').click();
+        await page.keyboard.press('Control+End');
+        await page.keyboard.type(' LIMIT 10');
+        await page.keyboard.press('Shift+Enter');
+        await page.waitForFunction(() => window.__cql.variableQuery.cql.endsWith('LIMIT 10'), null, { timeout: WAIT });
+        const after = await published();
+        expect(after.runs === before.runs, `the panel query ran (${before.runs} → ${after.runs})`);
+        expect(after.query.cql === before.query.cql, 'the panel query changed');
+      }
+    );
+
+    await check('the Options row opens and typing in the alias field updates the query', async () => {
+      await page.locator('#query-card').getByText('Options', { exact: true }).click();
       const alias = page.locator('#cql-alias');
+      await alias.waitFor({ timeout: WAIT });
       await alias.fill('');
       await alias.pressSequentially('{{host}} cpu');
       expect((await published()).query.alias === '{{host}} cpu', 'alias not passed to onChange');
     });
 
     await check('query preview shows variables quoted for CQL and macros kept', async () => {
-      await page.getByRole('button', { name: 'Query preview' }).click();
+      await page.locator('#query-card').getByText('Preview', { exact: true }).click();
       const preview = page.getByTestId('cql-preview');
-      await preview.waitFor({ timeout: 5000 });
+      await preview.waitFor({ timeout: WAIT });
       const text = await preview.innerText();
       expect(text.includes("host IN ('web-1','o''brien')"), `variables not quoted: ${text}`);
       expect(text.includes('$__timeFilter(ts)') && text.includes('$__timeBuckets(day)'), `macros not kept: ${text}`);
     });
 
-    await check('screenshots of both editors', async () => {
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      // put the port back to a valid value and turn the warning off for a clean picture
-      await page.locator('#cql-port').fill('');
-      await skipVerifySwitch(page).click();
-      await page.getByText('Certificate verification is off').waitFor({ state: 'detached', timeout: 5000 });
-      const config = path.join(SCREENSHOTS, 'config-editor.png');
-      await page.locator('#config-card').screenshot({ path: config, animations: 'disabled', style: STEADY });
+    await check(
+      'screenshots of the settings page, the variable editor and the code editor with completion',
+      async () => {
+        fs.mkdirSync(SCREENSHOTS, { recursive: true });
+        // put the port back to a valid value and turn the warning off for a clean picture
+        await page.locator('#cql-port').fill('');
+        await skipVerifySwitch(page).click();
+        await page.getByText('Certificate verification is off').waitFor({ state: 'detached', timeout: WAIT });
+        const config = path.join(SCREENSHOTS, 'config-editor.png');
+        await page.locator('#config-card').screenshot({ path: config, animations: 'disabled', style: STEADY });
+        const variable = path.join(SCREENSHOTS, 'variable-editor.png');
+        await page.locator('#variable-card .view-lines').getByText('$__timeBuckets(day)').waitFor({ timeout: WAIT });
+        await page.locator('#variable-card').screenshot({ path: variable, animations: 'disabled', style: STEADY });
 
-      // open the completion list after "SELECT host, ts, usage, " so the picture shows the columns and types
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.locator('#query-card .view-lines').click();
-      await page.keyboard.press('Control+Home');
-      await page.keyboard.press('End');
-      for (let i = 0; i < ' FROM cpu'.length; i++) {
-        await page.keyboard.press('ArrowLeft');
-      }
-      await page.keyboard.type(', ');
-      await page.keyboard.press('Control+Space');
-      await page.locator('.suggest-widget').getByText('tags', { exact: true }).first().waitFor({ timeout: 10000 });
-      const box = await page.locator('#query-card').boundingBox();
-      const query = path.join(SCREENSHOTS, 'query-editor.png');
-      await page.screenshot({
-        path: query,
-        clip: { x: box.x, y: box.y, width: box.width, height: box.height },
-        animations: 'disabled',
-        style: STEADY,
-      });
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Backspace');
-      await page.keyboard.press('Backspace');
+        // open the completion list after "SELECT host, ts, usage, " so the picture shows the columns and types
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.locator('#query-card .view-lines').click();
+        await page.keyboard.press('Control+Home');
+        await page.keyboard.press('End');
+        for (let i = 0; i < ' FROM cpu'.length; i++) {
+          await page.keyboard.press('ArrowLeft');
+        }
+        await page.keyboard.type(', ');
+        await page.keyboard.press('Control+Space');
+        await page.locator('.suggest-widget').getByText('tags', { exact: true }).first().waitFor({ timeout: WAIT });
+        const box = await page.locator('#query-card').boundingBox();
+        const query = path.join(SCREENSHOTS, 'query-editor.png');
+        await page.screenshot({
+          path: query,
+          clip: { x: box.x, y: box.y, width: box.width, height: box.height },
+          animations: 'disabled',
+          style: STEADY,
+        });
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Backspace');
+        await page.keyboard.press('Backspace');
 
-      for (const file of [config, query]) {
-        expect(fs.statSync(file).size > 10000, `${file} is suspiciously small`);
-        publish(file);
+        for (const file of [config, variable, query]) {
+          expect(fs.statSync(file).size > 10000, `${file} is suspiciously small`);
+          publish(file);
+        }
       }
-    });
+    );
 
     // the builder: pick in the real @grafana/ui selects, read the CQL the query receives
     const card = page.locator('#query-card');
@@ -341,7 +438,7 @@ async function main() {
       await (typeof select === 'string' ? page.locator(`#${select}`) : select).click();
       const menu = page.getByLabel('Select options menu');
       await menu.getByText(option, { exact: true }).first().click();
-      await menu.waitFor({ state: 'detached', timeout: 5000 });
+      await menu.waitFor({ state: 'detached', timeout: WAIT });
     };
     const builderCql = () => card.getByTestId('cql-builder-cql').innerText();
 
@@ -351,10 +448,10 @@ async function main() {
         await page.evaluate(() => window.scrollTo(0, 0));
         await card.getByRole('radio', { name: 'Builder' }).click();
         const dialog = page.getByRole('dialog');
-        await dialog.getByText('edited by hand', { exact: false }).waitFor({ timeout: 5000 });
+        await dialog.getByText('edited by hand', { exact: false }).waitFor({ timeout: WAIT });
         await dialog.getByRole('button', { name: 'Use the builder' }).click();
-        await dialog.waitFor({ state: 'detached', timeout: 5000 });
-        await card.getByTestId('cql-query-builder').waitFor({ timeout: 5000 });
+        await dialog.waitFor({ state: 'detached', timeout: WAIT });
+        await card.getByTestId('cql-query-builder').waitFor({ timeout: WAIT });
         const q = (await published()).query;
         expect(q.editorMode === 'builder', `editorMode is ${q.editorMode}`);
         expect(q.builder?.table === 'cpu', `builder did not start from table cpu: ${JSON.stringify(q.builder)}`);
@@ -365,7 +462,7 @@ async function main() {
 
     await check('the builder names the missing partition key columns', async () => {
       const warning = card.getByTestId('cql-builder-warnings');
-      await warning.waitFor({ timeout: 10000 });
+      await warning.waitFor({ timeout: WAIT });
       const text = await warning.innerText();
       expect(text.includes('partition key columns host, day'), `warning does not name host and day: ${text}`);
     });
@@ -380,11 +477,11 @@ async function main() {
       await pick(card.getByLabel('day operator'), 'IN');
       await card.getByRole('radio', { name: 'Descending' }).click();
       await page.locator('#cql-builder-limit').fill('1000');
-      await card.getByTestId('cql-builder-warnings').waitFor({ state: 'detached', timeout: 5000 });
+      await card.getByTestId('cql-builder-warnings').waitFor({ state: 'detached', timeout: WAIT });
       const expected = [
         'SELECT ts, host, usage',
         'FROM cpu',
-        "WHERE host IN ('$host')",
+        'WHERE host IN ($host)',
         '  AND day IN ($__timeBuckets(day))',
         '  AND $__timeFilter(ts)',
         'ORDER BY ts DESC',
@@ -404,8 +501,8 @@ async function main() {
       expect(shown.includes('ORDER BY ts DESC'), `the builder is not showing the finished query: ${shown}`);
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
       await page.locator('#cql-alias').fill('');
-      await page.getByRole('button', { name: 'Query preview' }).click();
-      await card.getByTestId('cql-preview').waitFor({ state: 'detached', timeout: 5000 });
+      await card.getByText('Preview', { exact: true }).click();
+      await card.getByTestId('cql-preview').waitFor({ state: 'detached', timeout: WAIT });
       await page.evaluate(() => window.scrollTo(0, 0));
       const file = path.join(SCREENSHOTS, 'query-builder.png');
       await card.screenshot({ path: file, animations: 'disabled', style: STEADY });
@@ -417,7 +514,7 @@ async function main() {
       const before = (await published()).query.cql;
       await card.getByRole('radio', { name: 'Code' }).click();
       await card.locator('.monaco-editor[role="code"]').waitFor({ timeout: 30000 });
-      await card.locator('.view-lines').getByText('ORDER BY ts DESC').waitFor({ timeout: 10000 });
+      await card.locator('.view-lines').getByText('ORDER BY ts DESC').waitFor({ timeout: WAIT });
       const q = (await published()).query;
       expect(q.editorMode === 'code' && q.cql === before, `code mode changed the CQL: ${JSON.stringify(q)}`);
     });

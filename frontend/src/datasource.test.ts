@@ -166,6 +166,25 @@ describe('CqlDataSource', () => {
     ]);
     expect(gets[1].params).toEqual({ keyspace: 'metrics', table: 'cpu' });
   });
+
+  it("fills the builder's text variables as text, numbers included, in both modes", () => {
+    setTemplateSrv(new FakeTemplateSrv({ sensor: ['101', "x' OR 'a'='a"] }));
+    const ds = new CqlDataSource(settings());
+    const query: CqlQuery = {
+      refId: 'A',
+      cql: 'SELECT * FROM readings WHERE sensor IN ($sensor)',
+      editorMode: 'builder',
+      builder: { table: 'readings', textVariables: ['sensor'] },
+    };
+    const expected = "SELECT * FROM readings WHERE sensor IN ('101','x'' OR ''a''=''a')";
+    expect(ds.applyTemplateVariables(query, {}).cql).toBe(expected);
+    expect(ds.applyTemplateVariables({ ...query, editorMode: 'code' }, {}).cql).toBe(expected);
+    expect(ds.previewCql(query)).toBe(expected);
+    // without the builder's knowledge a number-like value goes in bare, as in any hand-written CQL
+    expect(ds.applyTemplateVariables({ refId: 'A', cql: query.cql }, {}).cql).toBe(
+      "SELECT * FROM readings WHERE sensor IN (101,'x'' OR ''a''=''a')"
+    );
+  });
 });
 
 describe('query variables', () => {

@@ -1,6 +1,7 @@
 import { AnnotationQuery, CoreApp, DataQueryRequest, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 
+import { textVariablesOf } from './builder/applyBuilder';
 import { interpolateCql, interpolatePlain, interpolateTimeGroup } from './interpolation';
 import { SchemaCache } from './schema';
 import { CqlOptions, CqlQuery, DEFAULT_QUERY, SELFTEST_QUERY_TYPE } from './types';
@@ -40,7 +41,10 @@ export class CqlDataSource extends DataSourceWithBackend<CqlQuery, CqlOptions> {
     const templateSrv = getTemplateSrv();
     return {
       ...query,
-      cql: query.cql === undefined ? undefined : interpolateCql(query.cql, templateSrv, scopedVars),
+      cql:
+        query.cql === undefined
+          ? undefined
+          : interpolateCql(query.cql, templateSrv, scopedVars, textVariablesOf(query)),
       alias: interpolatePlain(query.alias, templateSrv, scopedVars),
       timeColumn: interpolatePlain(query.timeColumn, templateSrv, scopedVars),
       timeGroup: interpolateTimeGroup(query.timeGroup, templateSrv, scopedVars),
@@ -54,7 +58,7 @@ export class CqlDataSource extends DataSourceWithBackend<CqlQuery, CqlOptions> {
 
   /** The text the backend would receive for this query, as the editor's preview shows it. */
   previewCql(query: CqlQuery, request?: Pick<DataQueryRequest, 'scopedVars'>): string {
-    return interpolateCql(query.cql ?? '', getTemplateSrv(), request?.scopedVars ?? {});
+    return interpolateCql(query.cql ?? '', getTemplateSrv(), request?.scopedVars ?? {}, textVariablesOf(query));
   }
 
   /** Names of the dashboard's template variables, for completion. */

@@ -138,6 +138,32 @@ describe('quoting values for CQL', () => {
     expect(interpolateCql("WHERE c = $a AND d = '$a'", srv)).toBe("WHERE c = '$b' AND d = '$b'");
   });
 
+  it('fills IN ($var) with one literal per value, an injection attempt included', () => {
+    const srv = new FakeTemplateSrv({ host: ['web-1', "x' OR 'a'='a"] });
+    const template = 'SELECT * FROM cpu WHERE host IN ($host) AND v > 0';
+    const out = interpolateCql(template, srv);
+    expect(out).toBe("SELECT * FROM cpu WHERE host IN ('web-1','x'' OR ''a''=''a') AND v > 0");
+    expect(lex(out).filter((t) => t.kind === 'string')).toEqual([
+      { kind: 'string', value: 'web-1' },
+      { kind: 'string', value: "x' OR 'a'='a" },
+    ]);
+  });
+
+  it('fills the plain references of text variables as text, numbers included, and nothing else', () => {
+    const srv = new FakeTemplateSrv({ host: ['101', "o'brien"], hostname: '7', n: '5' });
+    const out = interpolateCql(
+      'WHERE host IN ($host) AND a = ${host} AND b = [[host]] AND c = $hostname AND d = $n AND e = ${host:raw}',
+      srv,
+      {},
+      ['host']
+    );
+    expect(out).toBe(
+      "WHERE host IN ('101','o''brien') AND a = '101','o''brien' AND b = '101','o''brien' AND c = 7 AND d = 5 AND e = 101,o'brien"
+    );
+    // a name that is not a word cannot be a reference and is ignored
+    expect(interpolateCql('WHERE x = $n', srv, {}, ['n)|(.*'])).toBe('WHERE x = 5');
+  });
+
   it('fills names and display text without quotes', () => {
     const srv = new FakeTemplateSrv({ col: 'event_time', hosts: ['a', 'b'] });
     expect(interpolatePlain('$col', srv)).toBe('event_time');

@@ -84,20 +84,44 @@ function withoutBackendVariables(scopedVars: ScopedVars | undefined): ScopedVars
 }
 
 /**
- * Interpolates dashboard variables into CQL text. The text is cut into pieces first and each piece is replaced
- * once, so a substituted value is never scanned for variables again.
+ * What to fill in as text: `'$var'` (a reference that is the whole content of a string literal) and, when given,
+ * the plain references (`$var`, `${var}`, `[[var]]`) of the variables named in `textVariables`.
  */
-export function interpolateCql(cql: string, templateSrv: TemplateSrv, scopedVars?: ScopedVars): string {
+function textReferences(textVariables: readonly string[]): RegExp {
+  // variable names are word characters; anything else cannot be a reference and is ignored
+  const names = textVariables.filter((n) => /^\w+$/.test(n));
+  if (names.length === 0) {
+    return QUOTED_REFERENCE;
+  }
+  const group = names.join('|');
+  return new RegExp(
+    `${QUOTED_REFERENCE.source}|(\\$(?:${group})\\b(?!\\()|\\$\\{(?:${group})\\}|\\[\\[(?:${group})\\]\\])`,
+    'g'
+  );
+}
+
+/**
+ * Interpolates dashboard variables into CQL text. The text is cut into pieces first and each piece is replaced
+ * once, so a substituted value is never scanned for variables again. `textVariables` names variables whose plain
+ * references are compared with text columns (the builder knows the column types): their values are always text
+ * literals, also when they look like numbers, as `'$var'` would make them.
+ */
+export function interpolateCql(
+  cql: string,
+  templateSrv: TemplateSrv,
+  scopedVars?: ScopedVars,
+  textVariables: readonly string[] = []
+): string {
   if (!cql) {
     return cql;
   }
   const vars = withoutBackendVariables(scopedVars);
   let out = '';
   let last = 0;
-  for (const match of cql.matchAll(QUOTED_REFERENCE)) {
+  for (const match of cql.matchAll(textReferences(textVariables))) {
     const start = match.index ?? 0;
     out += templateSrv.replace(cql.slice(last, start), vars, formatCqlValue);
-    const reference = match[1];
+    const reference = match[1] ?? match[2];
     const replaced = templateSrv.replace(reference, vars, formatCqlText);
     // an unknown variable is left alone, quotes included
     out += replaced === reference ? match[0] : replaced;

@@ -93,6 +93,11 @@ export interface CqlQuery extends DataQuery {
   timeGroup?: string;
   aggregate?: Aggregate;
   /**
+   * `false` makes the plugin group even where the node could (Cassandra 5.0+ `GROUP BY floor()`); for debugging.
+   * Absent means `true`.
+   */
+  timeGroupOnNode?: boolean;
+  /**
    * Editor only (the backend never reads it): which editor shows the query. Absent means `code`, so queries
    * saved before the builder existed open as they were.
    */
@@ -136,6 +141,12 @@ export interface CqlBuilderState {
   limit?: number;
   /** Append `ALLOW FILTERING` (only when the user asks for it). */
   allowFiltering?: boolean;
+  /**
+   * Written by the editor, not a field: the variables the generated CQL compares with text-like columns
+   * (`sensor IN ($sensor)` for a text `sensor`). Their values are filled in as text literals even when they look
+   * like numbers, since the node refuses `sensor IN (101)` for a text column.
+   */
+  textVariables?: string[];
 }
 
 /** `queryType` of the protocol self-test query (touches no database). */
@@ -149,6 +160,7 @@ export const DEFAULT_QUERY_VALUES = {
   stream: false,
   streamIntervalMs: 1000,
   aggregate: 'avg' as Aggregate,
+  timeGroupOnNode: true,
 } as const;
 
 /** The backend polls a stream no more often than this. */
@@ -212,6 +224,7 @@ const QUERY_KEY_SET: Record<Exclude<keyof CqlQuery, keyof DataQuery | EditorOnly
   streamIntervalMs: true,
   timeGroup: true,
   aggregate: true,
+  timeGroupOnNode: true,
 };
 
 export const JSON_DATA_KEYS = Object.keys(JSON_DATA_KEY_SET);

@@ -1,7 +1,8 @@
 /*
- * `npm install --no-audit --no-fund`, unless node_modules was installed from exactly this package.json and
+ * `npm ci --no-audit --no-fund`, unless node_modules was installed from exactly this package.json and
  * package-lock.json (a hash of both is kept in node_modules/.install-stamp). Saves ~30 s on every Maven build.
- * (`npm ci` cannot be used here: the registry lacks some platform builds the lock file would need.)
+ * `npm ci` installs exactly what the committed lock file says and never rewrites it, so a build leaves the clone
+ * clean; it fails when package.json and the lock file disagree (update the lock file with `npm install` then).
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -29,10 +30,15 @@ if (fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === before) {
 }
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const run = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: FRONTEND, stdio: 'inherit' });
+const run = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: FRONTEND, stdio: 'inherit' });
 if (run.status !== 0) {
-  console.error(`npm install failed (exit ${run.status ?? run.signal})`);
+  console.error(`npm ci failed (exit ${run.status ?? run.signal})`);
   process.exit(run.status || 1);
 }
-// npm may have normalised the lock file: stamp what is there now
-fs.writeFileSync(STAMP, fingerprint());
+// npm ci never writes the lock file; a changed one would be a defect the stamp must not hide
+const after = fingerprint();
+if (after !== before) {
+  console.error('npm ci changed package.json or package-lock.json; the committed lock file must be used as it is');
+  process.exit(1);
+}
+fs.writeFileSync(STAMP, after);

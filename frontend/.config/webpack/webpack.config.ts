@@ -32,6 +32,8 @@ const config = (env: Env = {}): Configuration => {
   const version: string = readJson(path.join(FRONTEND_DIR, 'package.json')).version;
   const distDir = typeof env.dist === 'string' ? path.resolve(env.dist) : path.join(REPO_DIR, 'dist');
   const logos = Array.from(new Set([pluginJson.info?.logos?.small, pluginJson.info?.logos?.large])).filter(Boolean);
+  // the pictures Grafana's plugin page and catalog show (made by the browser check, see browser-check/run.mjs)
+  const screenshots: string[] = (pluginJson.info?.screenshots ?? []).map((s: { path: string }) => s.path);
 
   // Grafana serves the plugin from public/plugins/<id>/; chunks must be fetched relative to module.js, which
   // Grafana's AMD loader passes in as the "module" dependency.
@@ -111,6 +113,7 @@ __webpack_public_path__ =
           { from: path.join(FRONTEND_DIR, 'LICENSE'), to: '.' },
           { from: 'plugin.json', to: '.' },
           ...logos.map((logo: string) => ({ from: logo, to: logo })),
+          ...screenshots.map((shot) => ({ from: shot, to: shot })),
         ],
       }),
       new ReplaceInFileWebpackPlugin([

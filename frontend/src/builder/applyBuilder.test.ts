@@ -1,5 +1,5 @@
 import { CqlColumn, CqlQuery } from '../types';
-import { applyBuilder, initialBuilderState, isHandEdited, isTimeSeriesShape } from './applyBuilder';
+import { applyBuilder, initialBuilderState, isHandEdited, isTimeSeriesShape, textVariablesOf } from './applyBuilder';
 
 const COLUMNS: CqlColumn[] = [
   { name: 'sensor', type: 'text', kind: 'partition_key' },
@@ -53,6 +53,28 @@ describe('applyBuilder', () => {
     expect(isTimeSeriesShape(out.builder, COLUMNS)).toBe(false);
     // without a schema the user's choice is trusted
     expect(isTimeSeriesShape(out.builder, [])).toBe(true);
+  });
+});
+
+describe('textVariables', () => {
+  it('records the variables compared with text columns, recomputed on every change', () => {
+    const withVar = applyBuilder(
+      query(),
+      { table: 'readings', filters: [{ column: 'sensor', operator: 'IN', value: '$sensor' }] },
+      COLUMNS
+    );
+    expect(withVar.cql).toBe('SELECT *\nFROM readings\nWHERE sensor IN ($sensor)');
+    expect(withVar.builder?.textVariables).toEqual(['sensor']);
+    expect(textVariablesOf(withVar)).toEqual(['sensor']);
+
+    const literal = applyBuilder(
+      withVar,
+      { ...withVar.builder, filters: [{ column: 'sensor', operator: '=', value: 's1' }] },
+      COLUMNS
+    );
+    expect(literal.builder).not.toHaveProperty('textVariables');
+    expect(textVariablesOf(literal)).toEqual([]);
+    expect(textVariablesOf(query({ cql: 'SELECT * FROM t WHERE a = $a' }))).toEqual([]);
   });
 });
 

@@ -31,11 +31,15 @@ export function applyBuilder(
   columns: CqlColumn[],
   defaultKeyspace?: string
 ): CqlQuery {
+  const built = buildCql(next, columns, defaultKeyspace);
+  // recomputed from the fields and the column types every time
+  const fields: CqlBuilderState = { ...next };
+  delete fields.textVariables;
   const out: CqlQuery = {
     ...query,
     editorMode: 'builder',
-    builder: next,
-    cql: buildCql(next, columns, defaultKeyspace).cql,
+    builder: built.textVariables.length ? { ...fields, textVariables: built.textVariables } : fields,
+    cql: built.cql,
     timeColumn: timeIndexColumn(next, columns),
   };
   const before = isTimeSeriesShape(query.builder, columns);
@@ -56,6 +60,14 @@ export function isHandEdited(query: CqlQuery, columns: CqlColumn[], defaultKeysp
     return false;
   }
   return !query.builder || buildCql(query.builder, columns, defaultKeyspace).cql !== cql;
+}
+
+/**
+ * The variables whose values go in as text literals (see `CqlBuilderState.textVariables`): kept while the query
+ * has builder fields, also in code mode, so switching modes never changes what the same CQL sends.
+ */
+export function textVariablesOf(query: CqlQuery): string[] {
+  return query.builder?.textVariables ?? [];
 }
 
 /** The builder's fields for a query that has none: the table the CQL names, if any, else the default keyspace. */

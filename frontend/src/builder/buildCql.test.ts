@@ -85,11 +85,12 @@ describe('formatLiteral', () => {
     expect(formatLiteral('2024-05-01', 'frozen<date>').cql).toBe("'2024-05-01'");
   });
 
-  it('leaves variables for Grafana: bare, or inside quotes for text columns so they stay text', () => {
+  it('leaves variables for Grafana as Grafana users write them; quotes typed around one stay', () => {
     expect(formatLiteral('$sensor', 'int').cql).toBe('$sensor');
     expect(formatLiteral('${sensor}', 'timestamp').cql).toBe('${sensor}');
-    expect(formatLiteral('$sensor', 'text').cql).toBe("'$sensor'");
-    expect(formatLiteral('[[sensor]]', 'varchar').cql).toBe("'[[sensor]]'");
+    expect(formatLiteral('$sensor', 'text').cql).toBe('$sensor');
+    expect(formatLiteral('[[sensor]]', 'varchar').cql).toBe('[[sensor]]');
+    expect(formatLiteral("'$zip'", 'text').cql).toBe("'$zip'");
     // an explicit format is honoured as written
     expect(formatLiteral('${sensor:raw}', 'text').cql).toBe('${sensor:raw}');
     expect(formatLiteral('$sensor', undefined).cql).toBe('$sensor');
@@ -137,7 +138,13 @@ describe('timeCondition', () => {
 
 describe('buildCql', () => {
   it('is empty until a table is chosen', () => {
-    expect(build({ keyspace: 'demo' })).toEqual({ cql: '', missingPartitionKeys: [], warnings: [], ordered: false });
+    expect(build({ keyspace: 'demo' })).toEqual({
+      cql: '',
+      missingPartitionKeys: [],
+      warnings: [],
+      ordered: false,
+      textVariables: [],
+    });
   });
 
   it('selects every column of a table in the default keyspace, and warns about the partition key', () => {
@@ -170,13 +177,15 @@ describe('buildCql', () => {
       [
         'SELECT ts, sensor, temperature',
         'FROM readings',
-        "WHERE sensor IN ('$sensor')",
+        'WHERE sensor IN ($sensor)',
         '  AND day IN ($__timeBuckets(day))',
         '  AND $__timeFilter(ts)',
       ].join('\n')
     );
     expect(out.missingPartitionKeys).toEqual([]);
     expect(out.warnings).toEqual([]);
+    // sensor is text: its values must go in as text literals
+    expect(out.textVariables).toEqual(['sensor']);
   });
 
   it('quotes every literal by its column type and keeps an injection attempt one literal', () => {
@@ -326,9 +335,11 @@ describe('generated CQL after Grafana fills in the variables', () => {
   };
 
   it('keeps text values text and each value one literal', () => {
-    const cql = build(state).cql;
+    const out = build(state);
+    // day is a date and sensor text (quoted types); seq an int
+    expect(out.textVariables).toEqual(['day', 'sensor']);
     const srv = new FakeTemplateSrv({ sensor: ['101', "x' OR 'a'='a"], day: '2024-05-01', seq: '5' });
-    expect(interpolateCql(cql, srv)).toBe(
+    expect(interpolateCql(out.cql, srv, {}, out.textVariables)).toBe(
       [
         'SELECT ts, temperature',
         'FROM readings',
@@ -338,6 +349,14 @@ describe('generated CQL after Grafana fills in the variables', () => {
         '  AND seq > 5',
       ].join('\n')
     );
+  });
+
+  it("writes IN ($var), which stays safe without the builder's type knowledge too", () => {
+    const out = build(state);
+    expect(out.cql).toContain('WHERE sensor IN ($sensor)');
+    const srv = new FakeTemplateSrv({ sensor: ['web-1', "x' OR 'a'='a"], day: '2024-05-01', seq: '5' });
+    // as code mode without builder fields would send it: every value still exactly one literal
+    expect(interpolateCql(out.cql, srv)).toContain("WHERE sensor IN ('web-1','x'' OR ''a''=''a')");
   });
 
   it('quotes a text-looking value of a numeric column, so the node rejects it instead of reading it as CQL', () => {

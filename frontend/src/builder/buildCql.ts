@@ -3,8 +3,8 @@
  * always give the same text, which is how the editor tells whether the CQL was edited by hand since.
  */
 import { BuilderFilter, CqlBuilderState, CqlColumn } from '../types';
-import { formatLiteral, quoteIdentifier, splitInValues } from './cqlLiterals';
-import { baseType, firstClusteringColumn, partitionKeyColumns } from './cqlTypes';
+import { formatLiteral, plainVariableName, quoteIdentifier, splitInValues } from './cqlLiterals';
+import { baseType, firstClusteringColumn, isQuotedType, partitionKeyColumns } from './cqlTypes';
 
 export interface BuiltCql {
   /** the CQL text; empty while no table is chosen */
@@ -15,6 +15,12 @@ export interface BuiltCql {
   warnings: string[];
   /** whether `ORDER BY` was written (the time column is the first clustering column) */
   ordered: boolean;
+  /**
+   * Variables written bare (`IN ($sensor)`) next to a text-like column: their values must be filled in as text
+   * literals even when they look like numbers (see interpolateCql), since the node refuses `sensor IN (101)` for
+   * a text column.
+   */
+  textVariables: string[];
 }
 
 /**
@@ -42,9 +48,18 @@ function timeCoversPartitionKey(state: CqlBuilderState, column: CqlColumn): bool
   return state.timeColumn === column.name && baseType(column.type) === 'date';
 }
 
-function condition(filter: BuilderFilter, type: string | undefined, problems: string[]): string | undefined {
+function condition(
+  filter: BuilderFilter,
+  type: string | undefined,
+  problems: string[],
+  textVariables: Set<string>
+): string | undefined {
   const name = quoteIdentifier(filter.column);
   const literal = (raw: string) => {
+    const variable = plainVariableName(raw);
+    if (variable && isQuotedType(type)) {
+      textVariables.add(variable);
+    }
     const l = formatLiteral(raw, type);
     if (l.problem) {
       problems.push(`${filter.column}: ${l.problem}`);
@@ -69,9 +84,10 @@ function hasValue(filter: BuilderFilter): boolean {
 export function buildCql(state: CqlBuilderState, columns: CqlColumn[], defaultKeyspace?: string): BuiltCql {
   const warnings: string[] = [];
   if (!state.table) {
-    return { cql: '', missingPartitionKeys: [], warnings, ordered: false };
+    return { cql: '', missingPartitionKeys: [], warnings, ordered: false, textVariables: [] };
   }
   const typeOf = (name: string) => columns.find((c) => c.name === name)?.type;
+  const textVariables = new Set<string>();
   const filters = state.filters ?? [];
 
   const selected = Array.from(
@@ -98,7 +114,7 @@ export function buildCql(state: CqlBuilderState, columns: CqlColumn[], defaultKe
       missingPartitionKeys.push(key.name);
     }
     for (const f of own) {
-      const c = condition(f, key.type, warnings);
+      const c = condition(f, key.type, warnings, textVariables);
       if (c) {
         conditions.push(c);
       }
@@ -109,7 +125,7 @@ export function buildCql(state: CqlBuilderState, columns: CqlColumn[], defaultKe
   }
   for (const f of filters) {
     if (!partitionNames.has(f.column)) {
-      const c = condition(f, typeOf(f.column), warnings);
+      const c = condition(f, typeOf(f.column), warnings, textVariables);
       if (c) {
         conditions.push(c);
       }
@@ -144,5 +160,5 @@ export function buildCql(state: CqlBuilderState, columns: CqlColumn[], defaultKe
       warnings.push('ORDER BY needs every partition key column restricted with = or IN.');
     }
   }
-  return { cql: lines.join('\n'), missingPartitionKeys, warnings, ordered };
+  return { cql: lines.join('\n'), missingPartitionKeys, warnings, ordered, textVariables: [...textVariables].sort() };
 }

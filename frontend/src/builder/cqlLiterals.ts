@@ -5,7 +5,7 @@
  * boolean, uuid, blob or duration goes in bare.
  */
 import { isCqlNumber, quoteCqlString } from '../interpolation';
-import { baseType, isQuotedType } from './cqlTypes';
+import { baseType } from './cqlTypes';
 
 /*
  * Reserved words: the union of the reserved-keyword lists of Cassandra 3.x-5.0 and ScyllaDB. Quoting a lower-case
@@ -28,6 +28,8 @@ export function quoteIdentifier(name: string): string {
 
 /** `$var`, `${var}`, `[[var]]`: the references interpolation.ts quotes as text when written inside quotes. */
 const PLAIN_VARIABLE = /^(\$\w+|\$\{\w+\}|\[\[\w+\]\])$/;
+/** `'$var'`: a plain reference in quotes, which interpolation.ts always fills in as text. */
+const QUOTED_VARIABLE = /^'(\$\w+|\$\{\w+\}|\[\[\w+\]\])'$/;
 /** A reference with an explicit Grafana format (`${var:raw}`, `[[var:csv]]`), honoured as written. */
 const FORMATTED_VARIABLE = /^(\$\{\w+:\w+\}|\[\[\w+:\w+\]\])$/;
 /** A backend macro (`$__timeFrom`, `$__timeBuckets(day)`, `$__timeBuckets(day, 'yyyyMMdd')`). */
@@ -37,6 +39,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER = /^-?\d+$/;
 const BLOB = /^0x[0-9a-f]*$/i;
 const DURATION = /^-?(\d+(y|mo|w|d|h|ms|us|µs|ns|m|s))+$/i;
+
+/** The variable's name when `text` is a plain reference (`$var`, `${var}`, `[[var]]`), else undefined. */
+export function plainVariableName(text: string): string | undefined {
+  const t = text.trim();
+  return PLAIN_VARIABLE.test(t) ? t.replace(/^\$\{?|^\[\[|\}$|\]\]$/g, '') : undefined;
+}
 
 export function isVariableReference(text: string): boolean {
   return PLAIN_VARIABLE.test(text) || FORMATTED_VARIABLE.test(text);
@@ -55,8 +63,9 @@ export interface Literal {
 
 /**
  * One value typed in the builder, written for a column of CQL type `type` (undefined when the schema is not
- * known). Macros and variables are left for the backend and Grafana; a variable compared with a text column is
- * written `'$var'`, which interpolation.ts turns into a text literal even when the value looks like a number.
+ * known). Macros and variables are left for the backend and Grafana: a variable is written as Grafana users write
+ * it (`$var`, so `IN ($var)` takes a multi-value variable), and interpolation.ts turns each of its values into one
+ * literal; `'$var'` typed with the quotes stays so, which makes every value text even when it looks like a number.
  */
 export function formatLiteral(raw: string, type: string | undefined): Literal {
   const text = raw.trim();
@@ -64,7 +73,12 @@ export function formatLiteral(raw: string, type: string | undefined): Literal {
     return { cql: text };
   }
   if (PLAIN_VARIABLE.test(text)) {
-    return { cql: isQuotedType(type) ? `'${text}'` : text };
+    // Grafana's usual form (`host IN ($host)`): interpolation.ts makes each value one literal
+    return { cql: text };
+  }
+  if (QUOTED_VARIABLE.test(text)) {
+    // '$zip' typed by the user: always text, even for a value that looks like a number
+    return { cql: text };
   }
   const t = baseType(type);
   const quoted = { cql: quoteCqlString(text) };

@@ -1,6 +1,7 @@
 /*
  * The macros the backend expands (README "Macros"). They stay in the CQL text the browser sends; completion
- * documents what each becomes.
+ * documents what each becomes. The backend's list is backend-macros.json (checked against the backend's Macros by
+ * its MacroListAgreementTest); macros.test.ts checks that this list offers each of them.
  */
 
 export interface MacroInfo {
@@ -32,6 +33,20 @@ export const MACROS: MacroInfo[] = [
     snippet: '\\$__timeTo()',
     detail: 'end of the time range, epoch ms',
     documentation: 'End of the dashboard time range in epoch milliseconds. `$__timeTo` without parentheses works too.',
+  },
+  {
+    label: '$__from',
+    snippet: '\\$__from',
+    detail: 'start of the time range, epoch ms',
+    documentation:
+      "Grafana's global variable for the start of the time range, in epoch milliseconds. The backend expands it too, so alert rules get the same value.",
+  },
+  {
+    label: '$__to',
+    snippet: '\\$__to',
+    detail: 'end of the time range, epoch ms',
+    documentation:
+      "Grafana's global variable for the end of the time range, in epoch milliseconds. The backend expands it too, so alert rules get the same value.",
   },
   {
     label: '$__unixEpochFrom()',

@@ -1,8 +1,8 @@
 import React from 'react';
 import { DataSourceSettings } from '@grafana/data';
 import { fireEvent, render, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
 
+import { fastUser, User } from '../testing/user';
 import { CqlOptions, CqlSecureJsonData } from '../types';
 import { ConfigEditor } from './ConfigEditor';
 
@@ -48,6 +48,16 @@ function queryField(label: string) {
   return screen.queryByLabelText(new RegExp(`^${label.replace(/[()]/g, '\\$&')}`));
 }
 
+/** The Reset buttons of the stored secrets (by their text: role queries are slow on @grafana/ui's trees). */
+function resetButtons(): HTMLElement[] {
+  return screen.getAllByText('Reset').map((label) => label.closest('button')!);
+}
+
+/** Opens a collapsible section (TLS, Additional settings) as a user would. */
+function expand(section: string) {
+  fireEvent.click(screen.getByLabelText(`Expand section ${section}`));
+}
+
 function setup(options: Settings) {
   const onOptionsChange = jest.fn();
   const view = render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
@@ -55,9 +65,39 @@ function setup(options: Settings) {
   return { onOptionsChange, lastCall, ...view };
 }
 
+let user: User;
+beforeEach(() => {
+  user = fastUser();
+});
+
 describe('ConfigEditor', () => {
+  it('is laid out as Grafana data sources are: description, Connection and Authentication open, the rest collapsed', () => {
+    setup(settings());
+    expect(screen.getByText(/Before you can use the CQL \(ScyllaDB \/ Cassandra\) data source/)).toBeInTheDocument();
+    expect(field('Contact points')).toBeInTheDocument();
+    expect(field('Username')).toBeInTheDocument();
+    // TLS is off: its section starts collapsed, as do the additional settings
+    expect(queryField('Use TLS')).not.toBeInTheDocument();
+    expect(queryField('Consistency')).not.toBeInTheDocument();
+    expand('TLS');
+    expect(field('Use TLS')).not.toBeChecked();
+    expand('Additional settings');
+    expect(field('Consistency')).toBeInTheDocument();
+    fireEvent.click(screen.getByLabelText('Collapse section Additional settings'));
+    expect(queryField('Consistency')).not.toBeInTheDocument();
+  });
+
+  it('opens the TLS section when TLS is on, and tells which client keys the backend reads', () => {
+    setup(settings({ tlsEnabled: true }));
+    expect(field('Use TLS')).toBeChecked();
+    expect(
+      screen.getByText('Its private key as unencrypted PEM: PKCS#8, PKCS#1 (RSA) or SEC1 (EC)')
+    ).toBeInTheDocument();
+  });
+
   it('shows the defaults as placeholders and the read-only guard switched on', () => {
     setup(settings());
+    expand('Additional settings');
     expect(field('Port')).toHaveAttribute('placeholder', '9042');
     expect(field('Connect timeout (s)')).toHaveAttribute('placeholder', '5');
     expect(field('Query timeout (s)')).toHaveAttribute('placeholder', '30');
@@ -88,13 +128,15 @@ describe('ConfigEditor', () => {
 
   it('switches the read-only guard off', async () => {
     const { lastCall } = setup(settings());
-    await userEvent.click(field('Read only'));
+    expand('Additional settings');
+    await user.click(field('Read only'));
     expect(lastCall().jsonData.readOnly).toBe(false);
   });
 
   it('offers every consistency level', async () => {
     const { lastCall } = setup(settings());
-    await userEvent.click(field('Consistency'));
+    expand('Additional settings');
+    await user.click(field('Consistency'));
     for (const level of [
       'ANY',
       'ONE',
@@ -109,11 +151,11 @@ describe('ConfigEditor', () => {
     ]) {
       expect(screen.getByText(level)).toBeInTheDocument();
     }
-    await userEvent.click(screen.getByText('LOCAL_QUORUM'));
+    await user.click(screen.getByText('LOCAL_QUORUM'));
     expect(lastCall().jsonData.consistency).toBe('LOCAL_QUORUM');
   });
 
-  it('shows validation messages next to the fields', () => {
+  it('shows validation messages next to the fields, opening the section that holds one', () => {
     setup(
       settings({ contactPoints: 'a,,b', port: 70000, connectTimeoutSeconds: -1, queryTimeoutSeconds: 0, pageSize: 0 })
     );
@@ -145,15 +187,16 @@ describe('ConfigEditor', () => {
     expect(password).toHaveValue('configured');
 
     // the username is not stored, so this is the password's Reset
-    await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    await user.click(resetButtons()[0]);
     expect(lastCall().secureJsonFields).toEqual({ password: false });
     expect(lastCall().secureJsonData).toEqual({ password: '' });
   });
 
   it('hides TLS details until TLS is on', async () => {
     const { lastCall, rerender, onOptionsChange } = setup(settings());
+    expand('TLS');
     expect(queryField('CA certificate')).not.toBeInTheDocument();
-    await userEvent.click(field('Use TLS'));
+    await user.click(field('Use TLS'));
     expect(lastCall().jsonData.tlsEnabled).toBe(true);
 
     rerender(<ConfigEditor options={settings({ tlsEnabled: true })} onOptionsChange={onOptionsChange} />);
@@ -165,7 +208,7 @@ describe('ConfigEditor', () => {
 
   it('warns when certificate verification is skipped', async () => {
     const { lastCall, rerender, onOptionsChange } = setup(settings({ tlsEnabled: true }));
-    await userEvent.click(field('Skip certificate verification'));
+    await user.click(field('Skip certificate verification'));
     expect(lastCall().jsonData).toEqual({ tlsEnabled: true, tlsSkipVerify: true });
     rerender(
       <ConfigEditor options={settings({ tlsEnabled: true, tlsSkipVerify: true })} onOptionsChange={onOptionsChange} />
@@ -179,9 +222,9 @@ describe('ConfigEditor', () => {
     );
     const ca = field('CA certificate');
     expect(ca).toBeDisabled();
-    const resets = screen.getAllByRole('button', { name: 'Reset' });
+    const resets = resetButtons();
     expect(resets).toHaveLength(3);
-    await userEvent.click(resets[0]);
+    await user.click(resets[0]);
     expect(lastCall().secureJsonFields).toEqual({ tlsCACert: false, tlsClientCert: true, tlsClientKey: true });
     expect(lastCall().secureJsonData).toEqual({ tlsCACert: '' });
   });

@@ -1,6 +1,8 @@
 import React, { ChangeEvent } from 'react';
-import { DataSourcePluginOptionsEditorProps, SelectableValue } from '@grafana/data';
-import { Alert, Field, FieldSet, Input, SecretInput, SecretTextArea, Select, Switch } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { DataSourcePluginOptionsEditorProps, GrafanaTheme2, SelectableValue } from '@grafana/data';
+import { ConfigSection, ConfigSubSection, DataSourceDescription } from '@grafana/plugin-ui';
+import { Alert, Divider, Field, Input, SecretInput, SecretTextArea, Select, Switch, useStyles2 } from '@grafana/ui';
 
 import {
   CONSISTENCY_LEVELS,
@@ -34,7 +36,11 @@ export const CONSISTENCY_OPTIONS: Array<SelectableValue<ConsistencyLevel>> = CON
   description: CONSISTENCY_HELP[level],
 }));
 
+/** Every input, select and text area has this width (in Grafana's 8 px units), as on Grafana's own settings pages. */
 const WIDTH = 40;
+
+/** The plugin's page inside Grafana, which shows the README (Grafana serves it, so it works offline too). */
+export const DOCS_LINK = '/plugins/opencql-cql-datasource';
 
 /** '' means "not set" (the backend's default applies). */
 function optionalNumber(text: string): number | undefined {
@@ -46,11 +52,13 @@ function optionalNumber(text: string): number | undefined {
 }
 
 /**
- * The data source settings page. It never changes `options` in place: every edit hands Grafana a new object
- * through onOptionsChange. Secrets follow Grafana's rules: `secureJsonFields` says which are stored, their values
- * never come back, and "Reset" clears one so a new value can be typed.
+ * The data source settings page, laid out like Grafana's own data sources: a description, then Connection and
+ * Authentication open, TLS and Additional settings collapsible. It never changes `options` in place: every edit
+ * hands Grafana a new object through onOptionsChange. Secrets follow Grafana's rules: `secureJsonFields` says which
+ * are stored, their values never come back, and "Reset" clears one so a new value can be typed.
  */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
+  const styles = useStyles2(getStyles);
   const jsonData = options.jsonData ?? {};
   const secureJsonFields = options.secureJsonFields ?? {};
   const secureJsonData: CqlSecureJsonData = options.secureJsonData ?? {};
@@ -80,19 +88,21 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   const isSet = (key: SecureJsonKey) => Boolean(secureJsonFields[key]) || Boolean(secureJsonData[key]);
 
   const text = (key: 'contactPoints' | 'keyspace' | 'localDatacenter' | 'tlsServerName') => ({
+    width: WIDTH,
     value: jsonData[key] ?? '',
     onChange: (e: ChangeEvent<HTMLInputElement>) => setJson(key, e.currentTarget.value || undefined),
   });
 
   const numeric = (key: 'port' | 'connectTimeoutSeconds' | 'queryTimeoutSeconds' | 'pageSize' | 'rowLimit') => ({
+    width: WIDTH,
     type: 'number',
     value: jsonData[key] ?? '',
     placeholder: String(DEFAULT_OPTIONS[key]),
     onChange: (e: ChangeEvent<HTMLInputElement>) => setJson(key, optionalNumber(e.currentTarget.value)),
   });
 
-  const secretInput = (key: 'username' | 'password', label: string, autoComplete: string) => (
-    <Field label={label}>
+  const secretInput = (key: 'username' | 'password', label: string, autoComplete: string, description: string) => (
+    <Field label={label} description={description}>
       <SecretInput
         id={`cql-${key}`}
         width={WIDTH}
@@ -112,8 +122,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       <Field label={label} description={description} invalid={Boolean(error)} error={error}>
         <SecretTextArea
           id={`cql-${key}`}
-          rows={4}
-          cols={WIDTH + 20}
+          rows={3}
+          className={styles.pem}
           isConfigured={Boolean(secureJsonFields[key])}
           value={secureJsonData[key] ?? ''}
           placeholder="-----BEGIN ..."
@@ -136,25 +146,29 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         ? 'Mutual TLS needs both the client certificate and its private key'
         : undefined,
   };
+  // a collapsed section must not hide a mistake: it opens when one of its settings is wrong
+  const advancedInvalid = Boolean(errors.connectTimeout || errors.queryTimeout || errors.pageSize || errors.rowLimit);
 
   const tlsEnabled = jsonData.tlsEnabled ?? DEFAULT_OPTIONS.tlsEnabled;
   const skipVerify = jsonData.tlsSkipVerify ?? DEFAULT_OPTIONS.tlsSkipVerify;
 
   return (
     <div data-testid="cql-config-editor">
-      <FieldSet label="Connection">
+      <DataSourceDescription
+        dataSourceName="CQL (ScyllaDB / Cassandra)"
+        docsLink={DOCS_LINK}
+        hasRequiredFields={false}
+      />
+      <Divider />
+
+      <ConfigSection title="Connection" description="Where the cluster is. Settings left empty use the defaults shown.">
         <Field
           label="Contact points"
           description="Comma-separated hosts, each optionally host:port. Empty: the URL field, else 127.0.0.1."
           invalid={Boolean(errors.contactPoints)}
           error={errors.contactPoints}
         >
-          <Input
-            id="cql-contact-points"
-            width={WIDTH}
-            placeholder="10.0.0.1, 10.0.0.2:9142"
-            {...text('contactPoints')}
-          />
+          <Input id="cql-contact-points" placeholder="10.0.0.1, 10.0.0.2:9142" {...text('contactPoints')} />
         </Field>
         <Field
           label="Port"
@@ -162,26 +176,43 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           invalid={Boolean(errors.port)}
           error={errors.port}
         >
-          <Input id="cql-port" width={16} min={1} max={65535} {...numeric('port')} />
+          <Input id="cql-port" min={1} max={65535} {...numeric('port')} />
         </Field>
         <Field label="Default keyspace" description="For table names written without a keyspace">
-          <Input id="cql-keyspace" width={WIDTH} placeholder="none" {...text('keyspace')} />
+          <Input id="cql-keyspace" placeholder="none" {...text('keyspace')} />
         </Field>
         <Field
           label="Local data center"
           description="The driver sends queries to this data center's nodes first. Empty: the data center of the first node reached."
         >
-          <Input id="cql-local-dc" width={WIDTH} placeholder="datacenter1" {...text('localDatacenter')} />
+          <Input id="cql-local-dc" placeholder="datacenter1" {...text('localDatacenter')} />
         </Field>
-      </FieldSet>
+      </ConfigSection>
 
-      <FieldSet label="Authentication">
-        {secretInput('username', 'Username', 'off')}
-        {secretInput('password', 'Password', 'new-password')}
-      </FieldSet>
+      <Divider />
 
-      <FieldSet label="TLS">
-        <Field label="Use TLS" description="Encrypt the connection to the nodes (client_encryption_options)">
+      <ConfigSection
+        title="Authentication"
+        description="Password authentication (PasswordAuthenticator). Leave both empty for a cluster without authentication."
+      >
+        {secretInput('username', 'Username', 'off', 'A CQL role that may read the tables your dashboards query')}
+        {secretInput(
+          'password',
+          'Password',
+          'new-password',
+          'Stored encrypted by Grafana, never sent back to the browser'
+        )}
+      </ConfigSection>
+
+      <Divider />
+
+      <ConfigSection
+        title="TLS"
+        description="Encryption to the nodes (client_encryption_options) and client certificates for mutual TLS"
+        isCollapsible
+        isInitiallyOpen={tlsEnabled}
+      >
+        <Field label="Use TLS" description="Encrypt the connection to the nodes">
           <Switch
             id="cql-tls-enabled"
             value={tlsEnabled}
@@ -194,7 +225,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               label="Server name"
               description="Name to verify the node certificate against (SNI). Empty: the host name."
             >
-              <Input id="cql-tls-server-name" width={WIDTH} placeholder="host name" {...text('tlsServerName')} />
+              <Input id="cql-tls-server-name" placeholder="host name" {...text('tlsServerName')} />
             </Field>
             <Field label="Skip certificate verification" description="Accept any certificate and host name">
               <Switch
@@ -204,7 +235,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               />
             </Field>
             {skipVerify && (
-              <Alert severity="warning" title="Certificate verification is off">
+              <Alert severity="warning" title="Certificate verification is off" className={styles.alert}>
                 Anyone between Grafana and the cluster can read and change the traffic, including the password. Use this
                 for testing only; for self-signed certificates paste the CA certificate instead.
               </Alert>
@@ -212,73 +243,98 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             {secretPem(
               'tlsCACert',
               'CA certificate',
-              'The CA that signed the node certificates. Empty: the system trust store.'
+              'PEM text of the CA that signed the node certificates. Empty: the system trust store.'
             )}
-            {secretPem('tlsClientCert', 'Client certificate', 'For mutual TLS (require_client_auth)')}
-            {secretPem('tlsClientKey', 'Client key', 'Private key of the client certificate, PKCS#8 or PKCS#1')}
-            {errors.clientPair && (
-              <Alert severity="error" title={errors.clientPair}>
-                Set both, or reset both.
-              </Alert>
-            )}
+            <ConfigSubSection title="Client certificate" description="For mutual TLS (require_client_auth: true)">
+              {secretPem('tlsClientCert', 'Client certificate', 'PEM text of the certificate chain, the client first')}
+              {secretPem(
+                'tlsClientKey',
+                'Client key',
+                'Its private key as unencrypted PEM: PKCS#8, PKCS#1 (RSA) or SEC1 (EC)'
+              )}
+              {errors.clientPair && (
+                <Alert severity="error" title={errors.clientPair} className={styles.alert}>
+                  Set both, or reset both.
+                </Alert>
+              )}
+            </ConfigSubSection>
           </>
         )}
-      </FieldSet>
+      </ConfigSection>
 
-      <FieldSet label="Queries">
-        <Field label="Consistency" description="Consistency level of every query">
-          {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
-          <Select
-            inputId="cql-consistency"
-            width={WIDTH}
-            options={CONSISTENCY_OPTIONS}
-            value={jsonData.consistency ?? DEFAULT_OPTIONS.consistency}
-            onChange={(v) => setJson('consistency', v.value)}
-          />
-        </Field>
-        <Field
-          label="Connect timeout (s)"
-          description="Connection and handshake"
-          invalid={Boolean(errors.connectTimeout)}
-          error={errors.connectTimeout}
-        >
-          <Input id="cql-connect-timeout" width={16} {...numeric('connectTimeoutSeconds')} />
-        </Field>
-        <Field
-          label="Query timeout (s)"
-          description="Each query of a request has its own"
-          invalid={Boolean(errors.queryTimeout)}
-          error={errors.queryTimeout}
-        >
-          <Input id="cql-query-timeout" width={16} {...numeric('queryTimeoutSeconds')} />
-        </Field>
-        <Field
-          label="Page size"
-          description="Rows fetched per page from the node"
-          invalid={Boolean(errors.pageSize)}
-          error={errors.pageSize}
-        >
-          <Input id="cql-page-size" width={16} {...numeric('pageSize')} />
-        </Field>
-        <Field
-          label="Row limit"
-          description="Rows per query at most; a warning says when a result was cut"
-          invalid={Boolean(errors.rowLimit)}
-          error={errors.rowLimit}
-        >
-          <Input id="cql-row-limit" width={16} {...numeric('rowLimit')} />
-        </Field>
-        <Field
-          label="Read only"
-          description="Refuse anything but SELECT and DESCRIBE-style reads (recommended: dashboards and alerts only read)"
-        >
-          <Switch
-            id="cql-read-only"
-            value={jsonData.readOnly ?? DEFAULT_OPTIONS.readOnly}
-            onChange={(e: ChangeEvent<HTMLInputElement>) => setJson('readOnly', e.currentTarget.checked)}
-          />
-        </Field>
-      </FieldSet>
+      <Divider />
+
+      <ConfigSection
+        title="Additional settings"
+        description="Consistency, the read-only guard, timeouts, paging and row limits. The defaults suit most clusters."
+        isCollapsible
+        isInitiallyOpen={advancedInvalid}
+      >
+        <ConfigSubSection title="Queries">
+          <Field label="Consistency" description="Consistency level of every query">
+            {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
+            <Select
+              inputId="cql-consistency"
+              width={WIDTH}
+              options={CONSISTENCY_OPTIONS}
+              value={jsonData.consistency ?? DEFAULT_OPTIONS.consistency}
+              onChange={(v) => setJson('consistency', v.value)}
+            />
+          </Field>
+          <Field
+            label="Read only"
+            description="Refuse anything but SELECT and DESCRIBE-style reads (recommended: dashboards and alerts only read)"
+          >
+            <Switch
+              id="cql-read-only"
+              value={jsonData.readOnly ?? DEFAULT_OPTIONS.readOnly}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => setJson('readOnly', e.currentTarget.checked)}
+            />
+          </Field>
+        </ConfigSubSection>
+        <ConfigSubSection title="Timeouts">
+          <Field
+            label="Connect timeout (s)"
+            description="Connection and handshake"
+            invalid={Boolean(errors.connectTimeout)}
+            error={errors.connectTimeout}
+          >
+            <Input id="cql-connect-timeout" {...numeric('connectTimeoutSeconds')} />
+          </Field>
+          <Field
+            label="Query timeout (s)"
+            description="Each query of a request has its own"
+            invalid={Boolean(errors.queryTimeout)}
+            error={errors.queryTimeout}
+          >
+            <Input id="cql-query-timeout" {...numeric('queryTimeoutSeconds')} />
+          </Field>
+        </ConfigSubSection>
+        <ConfigSubSection title="Paging and limits">
+          <Field
+            label="Page size"
+            description="Rows fetched per page from the node"
+            invalid={Boolean(errors.pageSize)}
+            error={errors.pageSize}
+          >
+            <Input id="cql-page-size" {...numeric('pageSize')} />
+          </Field>
+          <Field
+            label="Row limit"
+            description="Rows per query at most; a warning says when a result was cut"
+            invalid={Boolean(errors.rowLimit)}
+            error={errors.rowLimit}
+          >
+            <Input id="cql-row-limit" {...numeric('rowLimit')} />
+          </Field>
+        </ConfigSubSection>
+      </ConfigSection>
     </div>
   );
 }
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  // a PEM block is 64 characters wide: the text areas get the inputs' width plus room for the Reset button
+  pem: css({ width: theme.spacing(WIDTH), fontFamily: theme.typography.fontFamilyMonospace }),
+  alert: css({ maxWidth: theme.spacing(WIDTH + 20) }),
+});

@@ -43,10 +43,17 @@ export function CqlCodeEditor({ value, onChange, onBlur, onRunQuery, completion,
     });
     // listen on the editor itself: every edit reaches the query, whichever CodeEditor version Grafana ships
     editor.onDidChangeModelContent(() => latest.current.onChange(editor.getValue()));
-    editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => {
-      const text = editor.getValue();
-      latest.current.onChange(text);
-      latest.current.onRunQuery?.(text);
+    // an action, not addCommand: Monaco keeps addCommand's key bindings for all editors of the page, so with two
+    // code editors (two queries, or a query and a variable) Shift+Enter ran only the last one mounted
+    editor.addAction({
+      id: 'cql-run-query',
+      label: 'Run query',
+      keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter],
+      run: () => {
+        const text = editor.getValue();
+        latest.current.onChange(text);
+        latest.current.onRunQuery?.(text);
+      },
     });
   };
 

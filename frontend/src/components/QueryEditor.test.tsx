@@ -1,12 +1,12 @@
 import React from 'react';
 import { setTemplateSrv } from '@grafana/runtime';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
 
 import { CqlDataSource } from '../datasource';
 import { FakeModel, registeredProviders } from '../testing/FakeCodeEditor';
 import { fakeDataSource } from '../testing/fakeDataSource';
 import { FakeTemplateSrv } from '../testing/fakeTemplateSrv';
+import { fastUser, User } from '../testing/user';
 import { CqlQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 
@@ -49,9 +49,16 @@ function setup(query: Partial<CqlQuery> = {}, ds = datasource()) {
   const onRunQuery = jest.fn();
   const initial: CqlQuery = { refId: 'A', ...query };
   const view = render(<Stateful initial={initial} onChange={onChange} onRunQuery={onRunQuery} ds={ds} />);
+  // the output options sit in the collapsed Options row, as in Grafana's Prometheus and Loki editors
+  fireEvent.click(screen.getByText('Options'));
   const lastChange = (): CqlQuery => onChange.mock.calls[onChange.mock.calls.length - 1][0];
   return { onChange, onRunQuery, lastChange, ds, ...view };
 }
+
+let user: User;
+beforeEach(() => {
+  user = fastUser();
+});
 
 describe('QueryEditor', () => {
   beforeEach(() => {
@@ -88,8 +95,8 @@ describe('QueryEditor', () => {
   it('changes the format and runs the query', async () => {
     const { onRunQuery, lastChange } = setup({ cql: 'SELECT 1', format: 'table' });
     expect(screen.getByText('Table')).toBeInTheDocument();
-    await userEvent.click(screen.getByLabelText('Format'));
-    await userEvent.click(screen.getByText('Time series'));
+    await user.click(screen.getByLabelText('Format'));
+    await user.click(screen.getByText('Time series'));
     expect(lastChange()).toEqual({ refId: 'A', cql: 'SELECT 1', format: 'time_series' });
     expect(onRunQuery).toHaveBeenCalled();
   });
@@ -97,7 +104,7 @@ describe('QueryEditor', () => {
   it('updates time column, alias and row limit, and runs when a field is left', async () => {
     const { lastChange, onRunQuery } = setup({ cql: 'x' });
     // the time column is a picker that also takes any name typed; choosing one runs the query
-    await userEvent.type(screen.getByLabelText('Time column'), 'event_time{enter}');
+    await user.type(screen.getByLabelText('Time column'), 'event_time{enter}');
     expect(lastChange().timeColumn).toBe('event_time');
     expect(onRunQuery).toHaveBeenCalledTimes(1);
     onRunQuery.mockClear();
@@ -121,31 +128,31 @@ describe('QueryEditor', () => {
   it('asks for a fill value only when filling with a value', async () => {
     const { lastChange } = setup({ cql: 'x', fill: 'none' });
     expect(screen.queryByLabelText('Fill value')).not.toBeInTheDocument();
-    await userEvent.click(screen.getByLabelText('Fill'));
-    await userEvent.click(screen.getByText('Previous'));
+    await user.click(screen.getByLabelText('Fill'));
+    await user.click(screen.getByText('Previous'));
     expect(lastChange().fill).toBe('previous');
     expect(screen.queryByLabelText('Fill value')).not.toBeInTheDocument();
 
-    await userEvent.click(screen.getByLabelText('Fill'));
-    await userEvent.click(screen.getByText('Value'));
+    await user.click(screen.getByLabelText('Fill'));
+    await user.click(screen.getByText('Value'));
     fireEvent.change(screen.getByLabelText('Fill value'), { target: { value: '-1.5' } });
     expect(lastChange()).toEqual({ refId: 'A', cql: 'x', fill: 'value', fillValue: -1.5 });
   });
 
-  it('groups a time series by time with an aggregate, and checks the duration', async () => {
+  it('downsamples a time series to one point per interval with an aggregate, and checks the duration', async () => {
     const { lastChange, onRunQuery } = setup({ cql: 'x', format: 'table' });
-    expect(screen.queryByLabelText('Group by')).not.toBeInTheDocument(); // time series only
-    await userEvent.click(screen.getByLabelText('Format'));
-    await userEvent.click(screen.getByText('Time series'));
+    expect(screen.queryByLabelText('Downsample')).not.toBeInTheDocument(); // time series only
+    await user.click(screen.getByLabelText('Format'));
+    await user.click(screen.getByText('Time series'));
     expect(screen.queryByLabelText('Aggregate')).not.toBeInTheDocument(); // until a bucket is set
-    fireEvent.change(screen.getByLabelText('Group by'), { target: { value: '5 minutes' } });
+    fireEvent.change(screen.getByLabelText('Downsample'), { target: { value: '5 minutes' } });
     expect(screen.getByText('A duration such as 500ms, 30s, 5m, 1h, 1d, or $__interval')).toBeInTheDocument();
-    fireEvent.change(screen.getByLabelText('Group by'), { target: { value: '$__interval' } });
+    fireEvent.change(screen.getByLabelText('Downsample'), { target: { value: '$__interval' } });
     expect(screen.queryByText('A duration such as 500ms, 30s, 5m, 1h, 1d, or $__interval')).not.toBeInTheDocument();
     expect(lastChange().timeGroup).toBe('$__interval');
     onRunQuery.mockClear();
-    await userEvent.click(screen.getByLabelText('Aggregate'));
-    await userEvent.click(screen.getByText('max'));
+    await user.click(screen.getByLabelText('Aggregate'));
+    await user.click(screen.getByText('max'));
     expect(lastChange()).toEqual({
       refId: 'A',
       cql: 'x',
@@ -154,7 +161,7 @@ describe('QueryEditor', () => {
       aggregate: 'max',
     });
     expect(onRunQuery).toHaveBeenCalledTimes(1);
-    fireEvent.change(screen.getByLabelText('Group by'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Downsample'), { target: { value: '' } });
     expect(lastChange().timeGroup).toBeUndefined();
     expect(screen.queryByLabelText('Aggregate')).not.toBeInTheDocument();
   });
@@ -162,7 +169,7 @@ describe('QueryEditor', () => {
   it('turns streaming on and checks the interval', async () => {
     const { lastChange, onRunQuery } = setup({ cql: 'x' });
     expect(screen.queryByLabelText('Every (ms)')).not.toBeInTheDocument();
-    await userEvent.click(screen.getByLabelText('Stream'));
+    await user.click(screen.getByLabelText('Stream'));
     expect(lastChange().stream).toBe(true);
     expect(onRunQuery).toHaveBeenCalled();
 
@@ -176,7 +183,7 @@ describe('QueryEditor', () => {
   it('previews the CQL with variables filled in and macros kept', async () => {
     setup({ cql: 'SELECT * FROM cpu WHERE host = $host AND $__timeFilter(ts)' });
     expect(screen.queryByTestId('cql-preview')).not.toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Query preview' }));
+    await user.click(screen.getByLabelText('Preview'));
     expect(screen.getByTestId('cql-preview')).toHaveTextContent(
       "SELECT * FROM cpu WHERE host = 'o''brien' AND $__timeFilter(ts)"
     );

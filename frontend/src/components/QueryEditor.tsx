@@ -1,18 +1,26 @@
+/*
+ * The query editor, laid out as Grafana's own SQL editors (PostgreSQL, MySQL): a header with the format, Run query
+ * and the Builder / Code switch, then the builder's rows or the code editor, then the output options of this
+ * data source in a collapsible "Options" row as Grafana's Prometheus and Loki editors have them.
+ */
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/data';
 import {
-  Alert,
-  Button,
-  ConfirmModal,
-  InlineField,
-  InlineFieldRow,
-  InlineSwitch,
-  Input,
-  RadioButtonGroup,
-  Select,
-  useStyles2,
-} from '@grafana/ui';
+  EditorField,
+  EditorHeader,
+  EditorRow,
+  EditorRows,
+  EditorSwitch,
+  FlexItem,
+  InlineSelect,
+  QueryEditorModeToggle,
+  QueryEditorMode,
+  QueryHeaderSwitch,
+  QueryOptionGroup,
+  Space,
+} from '@grafana/plugin-ui';
+import { Alert, Button, ConfirmModal, Input, Select, useStyles2 } from '@grafana/ui';
 
 import { applyBuilder, initialBuilderState, isHandEdited } from '../builder/applyBuilder';
 import type { CqlDataSource } from '../datasource';
@@ -52,13 +60,6 @@ export const FILL_OPTIONS: Array<SelectableValue<FillMode>> = [
   { label: 'Value', value: 'value', description: 'A fixed value' },
 ];
 
-export const MODE_OPTIONS: Array<SelectableValue<EditorMode>> = [
-  { label: 'Builder', value: 'builder', description: 'Pick a table and columns; the CQL is generated' },
-  { label: 'Code', value: 'code', description: 'Write the CQL yourself' },
-];
-
-const LABEL_WIDTH = 14;
-
 /** '' means "not set" (the backend's default applies); anything else is the number typed. */
 function optionalNumber(text: string): number | undefined {
   if (text.trim() === '') {
@@ -79,7 +80,7 @@ export const AGGREGATE_OPTIONS: Array<SelectableValue<Aggregate>> = AGGREGATES.m
   label: a,
   value: a,
   description: {
-    avg: 'Mean of the bucket',
+    avg: 'Mean of the interval',
     min: 'Smallest value',
     max: 'Largest value',
     sum: 'Sum of the values',
@@ -103,6 +104,31 @@ export function streamIntervalError(ms: number | undefined): string | undefined 
     return `Stream interval must be at least ${MIN_STREAM_INTERVAL_MS} ms`;
   }
   return undefined;
+}
+
+/** The collapsed Options row's summary: what differs from the defaults, as Grafana's Prometheus editor shows it. */
+export function optionsSummary(query: CqlQuery, mode: EditorMode): string[] {
+  const out: string[] = [];
+  if (mode === 'code' && query.timeColumn) {
+    out.push(`Time column: ${query.timeColumn}`);
+  }
+  if (query.alias) {
+    out.push(`Alias: ${query.alias}`);
+  }
+  const fill = query.fill ?? DEFAULT_QUERY_VALUES.fill;
+  if (fill !== DEFAULT_QUERY_VALUES.fill) {
+    out.push(`Fill: ${fill === 'value' ? (query.fillValue ?? DEFAULT_QUERY_VALUES.fillValue) : fill}`);
+  }
+  if ((query.format ?? DEFAULT_QUERY_VALUES.format) === 'time_series' && query.timeGroup) {
+    out.push(`Downsample: ${query.aggregate ?? DEFAULT_QUERY_VALUES.aggregate} per ${query.timeGroup}`);
+  }
+  if (query.rowLimit !== undefined) {
+    out.push(`Row limit: ${query.rowLimit}`);
+  }
+  if (query.stream) {
+    out.push(`Stream: every ${query.streamIntervalMs ?? DEFAULT_QUERY_VALUES.streamIntervalMs} ms`);
+  }
+  return out.length ? out : ['Alias, fill, downsampling, row limit, streaming'];
 }
 
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
@@ -172,174 +198,36 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           This query returns one frame with every field type Grafana decodes; it does not touch the database.
         </Alert>
       )}
-      <div className={styles.modeRow}>
-        <RadioButtonGroup
-          aria-label="Editor mode"
-          size="sm"
-          options={MODE_OPTIONS}
-          value={mode}
-          onChange={(m) => void switchMode(m)}
+      <EditorHeader>
+        <InlineSelect
+          label="Format"
+          aria-label="Format"
+          value={format}
+          options={FORMAT_OPTIONS}
+          onChange={(v) => update({ format: v.value }, true)}
         />
-      </div>
-      <InlineFieldRow>
-        <InlineField label="Format" labelWidth={LABEL_WIDTH} htmlFor="cql-format" tooltip="Result shape">
-          {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
-          <Select
-            inputId="cql-format"
-            width={18}
-            options={FORMAT_OPTIONS}
-            value={format}
-            onChange={(v) => update({ format: v.value }, true)}
-          />
-        </InlineField>
-        {mode === 'code' && (
-          <InlineField
-            label="Time column"
-            labelWidth={LABEL_WIDTH}
-            htmlFor="cql-time-column"
-            tooltip="Time index for Time series and streaming: a timestamp or date column of the tables the query names (or an int/bigint holding epoch time), or any name typed; empty means the first timestamp or date column"
-          >
-            <TimeColumnPicker
-              inputId="cql-time-column"
-              value={query.timeColumn}
-              cql={query.cql ?? ''}
-              schema={datasource.schema}
-              onChange={(timeColumn) => update({ timeColumn }, true)}
-            />
-          </InlineField>
-        )}
-        <InlineField
-          label="Alias"
-          labelWidth={10}
-          htmlFor="cql-alias"
-          tooltip="Series name template: {{column}} is the value column, {{label}} a label value, e.g. {{host}} {{column}}"
+        <QueryHeaderSwitch
+          label="Preview"
+          value={showPreview}
+          onChange={(e) => setShowPreview(e.currentTarget.checked)}
+        />
+        <FlexItem grow={1} />
+        <Button
+          size="sm"
+          icon="play"
+          variant="secondary"
+          tooltip="Shift+Enter in the code editor runs the query too"
+          onClick={() => onRunQuery()}
         >
-          <Input
-            id="cql-alias"
-            width={26}
-            placeholder="{{column}}"
-            value={query.alias ?? ''}
-            onChange={(e) => update({ alias: e.currentTarget.value || undefined })}
-            onBlur={() => onRunQuery()}
-          />
-        </InlineField>
-      </InlineFieldRow>
-      <InlineFieldRow>
-        <InlineField
-          label="Fill"
-          labelWidth={LABEL_WIDTH}
-          htmlFor="cql-fill"
-          tooltip="How Time series fills missing cells when it turns rows into one series per label set"
-        >
-          {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
-          <Select
-            inputId="cql-fill"
-            width={18}
-            options={FILL_OPTIONS}
-            value={fill}
-            onChange={(v) => update({ fill: v.value }, true)}
-          />
-        </InlineField>
-        {fill === 'value' && (
-          <InlineField label="Fill value" labelWidth={12} htmlFor="cql-fill-value">
-            <Input
-              id="cql-fill-value"
-              type="number"
-              width={12}
-              placeholder={String(DEFAULT_QUERY_VALUES.fillValue)}
-              value={query.fillValue ?? ''}
-              onChange={(e) => update({ fillValue: optionalNumber(e.currentTarget.value) })}
-              onBlur={() => onRunQuery()}
-            />
-          </InlineField>
-        )}
-        {format === 'time_series' && (
-          <InlineField
-            label="Group by"
-            labelWidth={10}
-            htmlFor="cql-time-group"
-            tooltip="Time buckets: each series' rows in one bucket become one point (done by the plugin, so alert rules get the same points). $__interval follows the panel width."
-            invalid={Boolean(timeGroupMessage)}
-            error={timeGroupMessage}
-          >
-            <Input
-              id="cql-time-group"
-              width={14}
-              placeholder="none"
-              value={query.timeGroup ?? ''}
-              onChange={(e) => update({ timeGroup: e.currentTarget.value.trim() || undefined })}
-              onBlur={() => onRunQuery()}
-            />
-          </InlineField>
-        )}
-        {format === 'time_series' && query.timeGroup && (
-          <InlineField
-            label="Aggregate"
-            labelWidth={11}
-            htmlFor="cql-aggregate"
-            tooltip="How a bucket's values combine"
-          >
-            {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
-            <Select
-              inputId="cql-aggregate"
-              width={12}
-              options={AGGREGATE_OPTIONS}
-              value={query.aggregate ?? DEFAULT_QUERY_VALUES.aggregate}
-              onChange={(v) => update({ aggregate: v.value }, true)}
-            />
-          </InlineField>
-        )}
-        <InlineField
-          label="Row limit"
-          labelWidth={LABEL_WIDTH}
-          htmlFor="cql-row-limit"
-          tooltip="Rows read at most for this query; empty uses the data source's row limit"
-          invalid={Boolean(rowLimitMessage)}
-          error={rowLimitMessage}
-        >
-          <Input
-            id="cql-row-limit"
-            type="number"
-            width={14}
-            placeholder="data source"
-            value={query.rowLimit ?? ''}
-            onChange={(e) => update({ rowLimit: optionalNumber(e.currentTarget.value) })}
-            onBlur={() => onRunQuery()}
-          />
-        </InlineField>
-        <InlineField
-          label="Stream"
-          labelWidth={10}
-          htmlFor="cql-stream"
-          tooltip="Keep the panel live: the backend polls for rows newer than the last one seen"
-        >
-          <InlineSwitch
-            id="cql-stream"
-            value={stream}
-            onChange={(e) => update({ stream: e.currentTarget.checked }, true)}
-          />
-        </InlineField>
-        {stream && (
-          <InlineField
-            label="Every (ms)"
-            labelWidth={12}
-            htmlFor="cql-stream-interval"
-            invalid={Boolean(streamMessage)}
-            error={streamMessage}
-          >
-            <Input
-              id="cql-stream-interval"
-              type="number"
-              width={12}
-              min={MIN_STREAM_INTERVAL_MS}
-              placeholder={String(DEFAULT_QUERY_VALUES.streamIntervalMs)}
-              value={query.streamIntervalMs ?? ''}
-              onChange={(e) => update({ streamIntervalMs: optionalNumber(e.currentTarget.value) })}
-              onBlur={() => onRunQuery()}
-            />
-          </InlineField>
-        )}
-      </InlineFieldRow>
+          Run query
+        </Button>
+        <QueryEditorModeToggle
+          mode={mode === 'builder' ? QueryEditorMode.Builder : QueryEditorMode.Code}
+          onChange={(m) => void switchMode(m === QueryEditorMode.Builder ? 'builder' : 'code')}
+        />
+      </EditorHeader>
+      <Space v={0.5} />
+
       {mode === 'builder' ? (
         <QueryBuilder
           state={query.builder ?? {}}
@@ -360,29 +248,155 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           completion={completion}
         />
       )}
-      <div className={styles.footer}>
-        <Button size="sm" icon="play" variant="secondary" onClick={() => onRunQuery()}>
-          Run query
-        </Button>
-        <span className={styles.hint}>
-          {mode === 'code'
-            ? 'Shift+Enter runs the query. Macros such as $__timeFilter(ts) are expanded by the backend.'
-            : 'Switch to Code to edit the generated CQL by hand.'}
-        </span>
-        <Button
-          size="sm"
-          fill="text"
-          icon={showPreview ? 'angle-down' : 'angle-right'}
-          aria-expanded={showPreview}
-          onClick={() => setShowPreview(!showPreview)}
-        >
-          Query preview
-        </Button>
-      </div>
+
+      <Space v={0.5} />
+      <EditorRows>
+        <EditorRow>
+          <QueryOptionGroup title="Options" collapsedInfo={optionsSummary(query, mode)}>
+            {mode === 'code' && (
+              <EditorField
+                label="Time column"
+                htmlFor="cql-time-column"
+                tooltip="Time index for Time series and streaming: a timestamp or date column of the tables the query names (or an int/bigint holding epoch time), or any name typed; empty means the first timestamp or date column"
+              >
+                <TimeColumnPicker
+                  inputId="cql-time-column"
+                  value={query.timeColumn}
+                  cql={query.cql ?? ''}
+                  schema={datasource.schema}
+                  onChange={(timeColumn) => update({ timeColumn }, true)}
+                />
+              </EditorField>
+            )}
+            <EditorField
+              label="Alias"
+              htmlFor="cql-alias"
+              tooltip="Series name template: {{column}} is the value column, {{label}} a label value, e.g. {{host}} {{column}}"
+            >
+              <Input
+                id="cql-alias"
+                width={24}
+                placeholder="{{column}}"
+                value={query.alias ?? ''}
+                onChange={(e) => update({ alias: e.currentTarget.value || undefined })}
+                onBlur={() => onRunQuery()}
+              />
+            </EditorField>
+            <EditorField
+              label="Fill"
+              htmlFor="cql-fill"
+              tooltip="How Time series fills missing cells when it turns rows into one series per label set"
+            >
+              {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
+              <Select
+                inputId="cql-fill"
+                width={16}
+                options={FILL_OPTIONS}
+                value={fill}
+                onChange={(v) => update({ fill: v.value }, true)}
+              />
+            </EditorField>
+            {fill === 'value' && (
+              <EditorField label="Fill value" htmlFor="cql-fill-value">
+                <Input
+                  id="cql-fill-value"
+                  type="number"
+                  width={12}
+                  placeholder={String(DEFAULT_QUERY_VALUES.fillValue)}
+                  value={query.fillValue ?? ''}
+                  onChange={(e) => update({ fillValue: optionalNumber(e.currentTarget.value) })}
+                  onBlur={() => onRunQuery()}
+                />
+              </EditorField>
+            )}
+            {format === 'time_series' && (
+              <EditorField
+                label="Downsample"
+                htmlFor="cql-time-group"
+                tooltip="One point per interval and series: each series' rows in one interval are combined with the aggregate (done by the plugin after the read, so alert rules get the same points). $__interval follows the panel width. Not a CQL GROUP BY."
+                invalid={Boolean(timeGroupMessage)}
+                error={timeGroupMessage}
+              >
+                <Input
+                  id="cql-time-group"
+                  width={16}
+                  placeholder="off, or 5m"
+                  value={query.timeGroup ?? ''}
+                  onChange={(e) => update({ timeGroup: e.currentTarget.value.trim() || undefined })}
+                  onBlur={() => onRunQuery()}
+                />
+              </EditorField>
+            )}
+            {format === 'time_series' && query.timeGroup && (
+              <EditorField label="Aggregate" htmlFor="cql-aggregate" tooltip="How an interval's values combine">
+                {/* eslint-disable-next-line @typescript-eslint/no-deprecated -- Combobox is not in Grafana 10.4, the oldest Grafana this plugin supports */}
+                <Select
+                  inputId="cql-aggregate"
+                  width={12}
+                  options={AGGREGATE_OPTIONS}
+                  value={query.aggregate ?? DEFAULT_QUERY_VALUES.aggregate}
+                  onChange={(v) => update({ aggregate: v.value }, true)}
+                />
+              </EditorField>
+            )}
+            <EditorField
+              label="Row limit"
+              htmlFor="cql-row-limit"
+              tooltip="Rows read at most for this query; empty uses the data source's row limit"
+              invalid={Boolean(rowLimitMessage)}
+              error={rowLimitMessage}
+            >
+              <Input
+                id="cql-row-limit"
+                type="number"
+                width={16}
+                placeholder="data source's"
+                value={query.rowLimit ?? ''}
+                onChange={(e) => update({ rowLimit: optionalNumber(e.currentTarget.value) })}
+                onBlur={() => onRunQuery()}
+              />
+            </EditorField>
+            <EditorField
+              label="Stream"
+              htmlFor="cql-stream"
+              tooltip="Keep the panel live: the backend polls for rows newer than the last one seen"
+            >
+              <EditorSwitch
+                id="cql-stream"
+                value={stream}
+                onChange={(e) => update({ stream: e.currentTarget.checked }, true)}
+              />
+            </EditorField>
+            {stream && (
+              <EditorField
+                label="Every (ms)"
+                htmlFor="cql-stream-interval"
+                invalid={Boolean(streamMessage)}
+                error={streamMessage}
+              >
+                <Input
+                  id="cql-stream-interval"
+                  type="number"
+                  width={12}
+                  min={MIN_STREAM_INTERVAL_MS}
+                  placeholder={String(DEFAULT_QUERY_VALUES.streamIntervalMs)}
+                  value={query.streamIntervalMs ?? ''}
+                  onChange={(e) => update({ streamIntervalMs: optionalNumber(e.currentTarget.value) })}
+                  onBlur={() => onRunQuery()}
+                />
+              </EditorField>
+            )}
+          </QueryOptionGroup>
+        </EditorRow>
+      </EditorRows>
+
       {showPreview && (
-        <pre className={styles.preview} data-testid="cql-preview" aria-label="Query preview">
-          {preview}
-        </pre>
+        <>
+          <Space v={0.5} />
+          <pre className={styles.preview} data-testid="cql-preview" aria-label="Query preview">
+            {preview}
+          </pre>
+        </>
       )}
       <ConfirmModal
         isOpen={pendingBuilder !== undefined}
@@ -399,24 +413,8 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  modeRow: css({
-    display: 'flex',
-    justifyContent: 'flex-end',
-    marginBottom: theme.spacing(0.5),
-  }),
-  footer: css({
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-    marginTop: theme.spacing(0.5),
-  }),
-  hint: css({
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-    flexGrow: 1,
-  }),
   preview: css({
-    marginTop: theme.spacing(0.5),
+    margin: 0,
     whiteSpace: 'pre-wrap',
     fontSize: theme.typography.bodySmall.fontSize,
   }),

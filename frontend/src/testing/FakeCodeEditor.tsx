@@ -87,6 +87,12 @@ export function FakeCodeEditor({ value = '', onBlur, onEditorDidMount }: Props) 
         commands.current.set(keybinding, handler);
         return null;
       },
+      addAction: (action: { keybindings?: number[]; run: (editor: unknown) => void }) => {
+        for (const keybinding of action.keybindings ?? []) {
+          commands.current.set(keybinding, () => action.run(null));
+        }
+        return { dispose: () => {} };
+      },
     };
     onEditorDidMount?.(editor, fakeMonaco);
     // mount once, as Monaco does

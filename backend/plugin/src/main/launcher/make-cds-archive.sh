@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Build step: start the packaged plugin once as Grafana would, let it reach the handshake, stop it, and keep
+# Build step (-Pbundle-jre only): start the packaged plugin once as Grafana would, let it reach the handshake, stop it, and keep
 # the class list it loaded as a CDS archive (lib/app.jsa) that later starts map instead of loading classes.
 # Usage: make-cds-archive.sh DIST_DIR
 set -euo pipefail
 dist=$1
-launcher=$dist/gpx_cql_linux_amd64
+# the launcher named for the platform the bundled runtime was built for (describe-runtime.sh), so that it
+# picks that runtime: the archive is only valid for the JVM that writes it
+platform=linux_amd64
+[ -r "$dist/jre/release-platform" ] && read -r platform _ < "$dist/jre/release-platform"
+launcher=$dist/gpx_cql_$platform
 rm -f "$dist/lib/app.jsa"
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT

@@ -87,7 +87,7 @@ public final class DemoSeed {
                     batch = null;
                 }
                 if (batch == null) {
-                    batch = BatchStatement.builder(BatchType.UNLOGGED);
+                    batch = BatchStatement.builder(BatchType.UNLOGGED).setIdempotence(true); // inserts of fixed values
                     batchDay = r.get().day();
                 }
                 batch.addStatement(writes.reading(r.get()));

@@ -193,8 +193,8 @@ class ProvisioningConsistencyTest {
         assertFalse(ini(repo.text(GRAFANA_INI, "grafana.ini")).getOrDefault("server", Map.of()).containsKey("http_port"));
 
         JsonNode json = datasource().path("jsonData");
-        String contact = json.path("contactPoints").asText();
-        int port = json.path("port").asInt();
+        String contact = provisioned(json.path("contactPoints")).asText();
+        int port = provisioned(json.path("port")).asInt();
         String host = contact.split(":")[0];
         int contactPort = contact.contains(":") ? Integer.parseInt(contact.split(":")[1]) : port;
         assertTrue(services.has(host), DATASOURCE + ": contact point " + host + " is not a compose service");
@@ -205,6 +205,24 @@ class ProvisioningConsistencyTest {
     }
 
     // ---- data source ---------------------------------------------------------------------------------------------
+
+    /**
+     * A provisioned value as Grafana's compose service sees it: {@code $VAR} or {@code ${VAR}} is replaced by the
+     * default the compose file gives VAR in Grafana's environment ({@code ${VAR:-default}}), typed as YAML would
+     * type it; the variable must be set there. Other values are returned as they are.
+     */
+    private JsonNode provisioned(JsonNode value) {
+        Matcher ref = Pattern.compile("\\$\\{?(\\w+)}?").matcher(value.asText());
+        if (!value.isTextual() || !ref.matches()) {
+            return value;
+        }
+        JsonNode env = compose().path("services").path("grafana").path("environment");
+        String name = ref.group(1);
+        assertTrue(env.has(name), DATASOURCE + " reads $" + name + ", which " + COMPOSE + " does not give Grafana");
+        Matcher dflt = Pattern.compile("\\$\\{" + name + ":-(.*)}").matcher(env.path(name).asText());
+        String text = dflt.matches() ? dflt.group(1) : env.path(name).asText();
+        return repo.yamlValue(text);
+    }
 
     private JsonNode datasource() {
         JsonNode list = repo.yaml(DATASOURCE).path("datasources");
@@ -223,7 +241,7 @@ class ProvisioningConsistencyTest {
             Map.Entry<String, JsonNode> e = it.next();
             RepoFiles.ContractKey key = json.get(e.getKey());
             assertNotNull(key, DATASOURCE + ": jsonData." + e.getKey() + " is not documented in README (jsonData)");
-            assertType(key, e.getValue(), DATASOURCE + ": jsonData." + e.getKey());
+            assertType(key, provisioned(e.getValue()), DATASOURCE + ": jsonData." + e.getKey());
         }
         for (Iterator<String> it = ds.path("secureJsonData").fieldNames(); it.hasNext(); ) {
             String k = it.next();
@@ -445,8 +463,17 @@ class ProvisioningConsistencyTest {
         String build = stageText(dockerfile, "build");
         assertTrue(build.contains("mvn ") && build.contains(" package") && build.contains("-DskipTests"),
                 "the build stage runs the root Maven build without tests");
-        assertTrue(repo.text("backend/plugin/pom.xml", "skip.cds").contains("<skip.cds>"),
-                "the Dockerfile passes -Dskip.cds=true: backend/plugin must still know that property");
+        // every -Dproperty the image build passes is read by a pom (a property no pom reads, like the former
+        // -Dskip.go, promises a switch that does nothing)
+        String poms = String.join("\n", List.of("pom.xml", "backend/sdk/pom.xml", "backend/datasource/pom.xml",
+                "backend/demo-seed/pom.xml", "backend/plugin/pom.xml", "frontend/pom.xml", "conformance/pom.xml")
+                .stream().map(f -> repo.text(f, "Maven properties")).toList());
+        Matcher property = Pattern.compile("-D([\\w.]+)").matcher(build);
+        while (property.find()) {
+            String name = property.group(1);
+            assertTrue(name.equals("skipTests") || poms.contains("${" + name + "}") || poms.contains("<" + name + ">"),
+                    DOCKERFILE + " passes -D" + name + ", which no pom reads");
+        }
         Matcher copy = Pattern.compile("COPY --from=build /src/(\\S+) ").matcher(dockerfile);
         while (copy.find()) {
             String src = copy.group(1);

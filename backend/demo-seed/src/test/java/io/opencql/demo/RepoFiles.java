@@ -66,6 +66,15 @@ final class RepoFiles {
         }
     }
 
+    /** One YAML scalar as YAML types it ({@code 9042} a number, {@code scylla} a string). */
+    JsonNode yamlValue(String scalar) {
+        try {
+            return YAML.readTree("v: " + scalar).path("v");
+        } catch (IOException e) {
+            throw new AssertionError("not a YAML scalar: " + scalar, e);
+        }
+    }
+
     JsonNode json(String relative, String why) {
         try {
             return JSON.readTree(text(relative, why));

@@ -97,6 +97,16 @@ public final class QueryEngine {
             if (model.stream() && streams != null && !fromAlert) {
                 return DataResponse.ok(streamAnswer(session, settings, model, query, ctx, cql, limit, timeout, rc));
             }
+            TimeGroupPlanner.Pushdown onNode = TimeGroupOnNode.plan(session, model, cql, query.intervalMs(), timeout);
+            if (onNode != null) {
+                executed = onNode.cql(); // what the inspector shows is what was sent, failures included
+                Frame grouped = TimeGroupOnNode.run(session, statement(settings, onNode.cql(), limit, timeout), onNode, model,
+                        query.refId(), settings, limit, budget, timeout, rc);
+                if (grouped != null) {
+                    return DataResponse.ok(grouped);
+                }
+                executed = cql;
+            }
             return DataResponse.ok(run(session, settings, model, query, cql, limit, budget, timeout, rc));
         } catch (Throwable t) {
             // even an Error (a stack overflow on absurd input, a frame too large for memory) is this query's
@@ -130,9 +140,9 @@ public final class QueryEngine {
         return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta, query.intervalMs());
     }
 
-    private static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout) {
+    static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout) {
         int pageSize = settings.pageSize();
-        if (limit < pageSize) {
+        if (limit <= pageSize) {
             pageSize = (int) limit + 1; // one row more than the limit tells whether rows were left
         }
         return SimpleStatement.builder(cql)

@@ -27,9 +27,17 @@ import java.util.regex.Pattern;
  * @param streamIntervalMs how often a stream polls
  * @param timeGroup        the bucket {@code time_series} rows are grouped into, or null for no grouping
  * @param aggregate        how the values of a bucket are combined
+ * @param timeGroupOnNode  let the node group by time where it can (false: always group in the plugin, for debugging)
  */
 public record QueryModel(String cql, Format format, String timeColumn, String alias, Fill fill, double fillValue,
-                         long rowLimit, boolean stream, long streamIntervalMs, Step timeGroup, TimeGroup.Aggregate aggregate) {
+                         long rowLimit, boolean stream, long streamIntervalMs, Step timeGroup, TimeGroup.Aggregate aggregate,
+                         boolean timeGroupOnNode) {
+
+    /** A model that lets the node group by time where it can (the default). */
+    public QueryModel(String cql, Format format, String timeColumn, String alias, Fill fill, double fillValue,
+                      long rowLimit, boolean stream, long streamIntervalMs, Step timeGroup, TimeGroup.Aggregate aggregate) {
+        this(cql, format, timeColumn, alias, fill, fillValue, rowLimit, stream, streamIntervalMs, timeGroup, aggregate, true);
+    }
 
     /** A time-group bucket: {@code ms} milliseconds, or 0 for the query's interval ({@code $__interval}). */
     public record Step(long ms) {
@@ -93,7 +101,8 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
                 bool(root, "stream"),
                 interval,
                 timeGroup(text(root, "timeGroup")),
-                aggregate(text(root, "aggregate")));
+                aggregate(text(root, "aggregate")),
+                bool(root, "timeGroupOnNode", true));
     }
 
     private static Step timeGroup(String v) {
@@ -208,9 +217,13 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
     }
 
     private static boolean bool(JsonNode root, String key) {
+        return bool(root, key, false);
+    }
+
+    private static boolean bool(JsonNode root, String key, boolean dflt) {
         JsonNode v = root.get(key);
         if (v == null || v.isNull()) {
-            return false;
+            return dflt;
         }
         if (!v.isBoolean()) {
             throw wrongType(key, "true or false", v);

@@ -25,7 +25,7 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>Stops at the row limit without fetching further pages, and says whether rows were left (a row past
- *       the limit was seen, or more pages exist).</li>
+ *       the limit was seen, or, when the limit ends a page, a one-row probe of the next page found one).</li>
  *   <li>While a page is being read the next one is already requested (only when the limit cannot be reached
  *       within the current page), so the node's work and the network overlap with decoding: at most two
  *       pages are held besides the frame.</li>
@@ -132,7 +132,11 @@ final class ResultReader {
                     break;
                 }
                 if (rows >= rowLimit) {
-                    limitReached = true; // more pages exist; not fetched
+                    // a full last page still reports more pages: only a row past the limit proves rows were cut,
+                    // so ask for one row of the next page rather than a whole page
+                    limitReached = inFlight.await(session.executeAsync(statement
+                            .setPagingState(page.getExecutionInfo().getPagingState()).setPageSize(1)), deadline, timeout)
+                            .remaining() > 0;
                     break;
                 }
                 if (!budgetLeft) {

@@ -175,14 +175,27 @@ final class ResultShapes {
      */
     static Frame timeSeries(ResultReader.Result r, QueryModel model, String refId, FrameMeta meta, long intervalMs) {
         Frame longFrame = r.frame();
-        Frame wide;
-        try {
-            if (model.timeGroup() != null && r.rows() > 0) {
+        if (model.timeGroup() != null && r.rows() > 0) {
+            try {
                 Frame grouped = TimeGroup.apply(longFrame, model.timeGroup().nanos(intervalMs), model.aggregate());
                 longFrame.close();
                 longFrame = grouped;
+            } catch (RuntimeException | Error e) {
+                longFrame.close();
+                throw e;
             }
-            wide = r.rows() == 0 ? emptyWide(longFrame) : LongToWide.convert(longFrame, fillMode(model));
+        }
+        return wideTimeSeries(longFrame, r.rows() == 0, model, refId, meta);
+    }
+
+    /**
+     * The wide time series of a long frame (already grouped, if at all: the node may have grouped it, see
+     * {@link TimeGroupOnNode}); closes {@code longFrame}.
+     */
+    static Frame wideTimeSeries(Frame longFrame, boolean empty, QueryModel model, String refId, FrameMeta meta) {
+        Frame wide;
+        try {
+            wide = empty ? emptyWide(longFrame) : LongToWide.convert(longFrame, fillMode(model));
         } finally {
             longFrame.close();
         }

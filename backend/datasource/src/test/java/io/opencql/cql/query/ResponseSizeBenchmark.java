@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * query path (QueryEngine, rows into Arrow fields, table shape) and the Arrow encoding the transport sends, with the
  * byte budget of {@code GF_PLUGIN_MAX_RESPONSE_MB} (default 32, 0 = none); prints rows, notice, Arrow bytes and this
  * process's peak RSS (VmHWM). Run each budget in its own JVM (VmHWM only grows), with the plugin's default heap:
- * {@code BENCH_MAIN=io.opencql.cql.query.ResponseSizeBenchmark GF_PLUGIN_MAX_RESPONSE_MB=0 tools/bench-query.sh}.
+ * {@code BENCH_CLASS=io.opencql.cql.query.ResponseSizeBenchmark GF_PLUGIN_MAX_RESPONSE_MB=0 tools/bench-query.sh}.
  */
 public final class ResponseSizeBenchmark {
 

@@ -112,6 +112,43 @@ class RowLimitIT {
         assertEquals(1, run.pages());
     }
 
+    static final String LIMITED_TO_249 = "Results have been limited to 249 rows because the row limit was reached (setting rowLimit)";
+
+    @Test
+    void exactlyTheLimitIsNotLimited() {
+        // the 250 rows fill the last page exactly, which the node still reports as having more pages
+        Run run = run(125, 250, null);
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 250);
+            assertEquals(List.of(), f.meta().notices());
+        }
+        assertEquals(3, run.pages()); // two pages and a one-row probe that comes back empty
+
+        run = run(250, 250, null); // limit = page size: one page of limit + 1 rows
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 250);
+            assertEquals(List.of(), f.meta().notices());
+        }
+        assertEquals(1, run.pages());
+    }
+
+    @Test
+    void oneRowPastTheLimitIsLimited() {
+        Run run = run(83, 249, null); // 249 = 3 full pages; the 250th row is found by the probe
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 249);
+            assertEquals(List.of(Notice.warning(LIMITED_TO_249)), f.meta().notices());
+        }
+        assertEquals(4, run.pages());
+
+        run = run(100, 249, null); // the 250th row is inside the last page read
+        try (Frame f = run.response().frames().get(0)) {
+            assertRows(f, 249);
+            assertEquals(List.of(Notice.warning(LIMITED_TO_249)), f.meta().notices());
+        }
+        assertEquals(3, run.pages());
+    }
+
     @Test
     void cancelledQueryIsA499() {
         CqlSettings settings = TestNode.settings(true, 10, 1000, Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));

@@ -26,6 +26,9 @@ import java.util.Objects;
  *       where another series has a bucket.</li>
  * </ul>
  *
+ * <p>Sums (and the sums of averages) are compensated as Apache Cassandra's {@code sum()} of doubles compensates them,
+ * so that grouping on the node and here give the same bits.
+ *
  * <p>Cost: one hash lookup per row; memory per output row. The input frame is not modified or closed.
  */
 public final class TimeGroup {
@@ -150,6 +153,8 @@ public final class TimeGroup {
         final int seq;
         final long[] count;
         final double[] sum;
+        final double[] compensation;
+        final double[] simpleSum;
         final double[] min;
         final double[] max;
         final double[] first;
@@ -163,6 +168,8 @@ public final class TimeGroup {
             this.seq = seq;
             count = new long[values];
             sum = new double[values];
+            compensation = new double[values];
+            simpleSum = new double[values];
             min = new double[values];
             max = new double[values];
             first = new double[values];
@@ -187,15 +194,26 @@ public final class TimeGroup {
                     lastTime[v] = t;
                 }
             }
-            sum[v] += x;
+            // compensated (Kahan) summation, step for step as Apache Cassandra's sum() of doubles, so that a bucket
+            // the node sums (time grouping on the node) and one summed here agree to the last bit
+            simpleSum[v] += x;
+            double y = x - compensation[v];
+            double t2 = sum[v] + y;
+            compensation[v] = (t2 - sum[v]) - y;
+            sum[v] = t2;
+        }
+
+        double sum(int v) {
+            double s = sum[v] + compensation[v];
+            return Double.isNaN(s) && Double.isInfinite(simpleSum[v]) ? simpleSum[v] : s;
         }
 
         double result(int v, Aggregate a) {
             return switch (a) {
-                case AVG -> sum[v] / count[v];
+                case AVG -> sum(v) / count[v];
                 case MIN -> min[v];
                 case MAX -> max[v];
-                case SUM -> sum[v];
+                case SUM -> sum(v);
                 case FIRST -> first[v];
                 case LAST -> last[v];
                 case COUNT -> count[v];

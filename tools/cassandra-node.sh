@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Single-node Apache Cassandra on loopback for the tests, built only from Maven Central jars (no Docker, no tarball).
-# Usage: cassandra-node.sh install|start|stop|status|restart|wipe
+# Usage: cassandra-node.sh install|start|stop|kill|status|restart|wipe   (kill: SIGKILL, as a crash would)
 # Env (all optional):
 #   CASS_VERSION=5.0.9          org.apache.cassandra:cassandra-all version (5.0.x: Java 11/17; 4.1.x needs extra
 #                               --add-opens in CASS_JVM_OPTS on 17, unsupported; Java 25 fails, 21 untested)
 #   CASS_HOME=~/.cache/cass-node/$CASS_VERSION   where lib/ (the jars) goes
 #   CASS_DIR=/tmp/cass-node     data, commitlog, logs, yaml, pid
 #   CASS_PORT=19042  CASS_STORAGE_PORT=17000  CASS_JMX_PORT= (empty: no JMX/nodetool)
+#   CASS_ADDRESS=127.0.0.1      listen and client address (any 127.x works on Linux without set-up)
+#   CASS_SEEDS=$CASS_ADDRESS    seed addresses, comma-separated (tools/cassandra-cluster.sh sets these three)
+#   CASS_INITIAL_TOKEN=0
 #   CASS_HEAP=512m   CASS_AUTH=1 (PasswordAuthenticator+CassandraAuthorizer; 0 = AllowAll)
 #   CASS_TLS=0 (1: clients must use TLS and present a client certificate; the node's certificate, for 127.0.0.1
 #               and localhost, is signed by a test CA made with keytool on first start: $CASS_DIR/tls/ca.pem is what
@@ -19,6 +22,9 @@ CASS_DIR=${CASS_DIR:-/tmp/cass-node}
 CASS_PORT=${CASS_PORT:-19042}
 CASS_STORAGE_PORT=${CASS_STORAGE_PORT:-17000}
 CASS_JMX_PORT=${CASS_JMX_PORT:-}
+CASS_ADDRESS=${CASS_ADDRESS:-127.0.0.1}
+CASS_SEEDS=${CASS_SEEDS:-$CASS_ADDRESS}
+CASS_INITIAL_TOKEN=${CASS_INITIAL_TOKEN:-0}
 CASS_HEAP=${CASS_HEAP:-512m}
 CASS_AUTH=${CASS_AUTH:-1}
 CASS_TLS=${CASS_TLS:-0}
@@ -32,7 +38,7 @@ alive() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [ -n "
 # a pid counts only if it is alive (not a zombie) and is *our* node (cmdline names our yaml)
 running() { [ -f "$PIDFILE" ] || return 1; local pid; pid=$(cat "$PIDFILE")
   alive "$pid" && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$CASS_DIR/cassandra.yaml"; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/$CASS_ADDRESS/$1") 2>/dev/null; }
 
 install() {
   [ -f "$CASS_HOME/lib/cassandra-all-$CASS_VERSION.jar" ] && return 0
@@ -85,7 +91,7 @@ write_conf() {
   cat > "$CASS_DIR/cassandra.yaml" <<EOF
 cluster_name: local-test
 num_tokens: 1
-initial_token: 0
+initial_token: $CASS_INITIAL_TOKEN
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 data_file_directories: [$CASS_DIR/data]
 commitlog_directory: $CASS_DIR/commitlog
@@ -98,9 +104,9 @@ commitlog_segment_size: 8MiB
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:$CASS_STORAGE_PORT"
-listen_address: 127.0.0.1
-rpc_address: 127.0.0.1
+      - seeds: "$(echo "$CASS_SEEDS" | sed "s/\([^,]*\)/\1:$CASS_STORAGE_PORT/g")"
+listen_address: $CASS_ADDRESS
+rpc_address: $CASS_ADDRESS
 storage_port: $CASS_STORAGE_PORT
 native_transport_port: $CASS_PORT
 start_native_transport: true
@@ -191,7 +197,7 @@ start() {
   done
   local tls=""
   [ "$CASS_TLS" = 1 ] && tls=" with TLS (CA: $CASS_DIR/tls/ca.pem)"
-  echo "cassandra $CASS_VERSION up on 127.0.0.1:$CASS_PORT$tls (pid $(cat "$PIDFILE"), $((SECONDS - t0))s, log $LOG)"
+  echo "cassandra $CASS_VERSION up on $CASS_ADDRESS:$CASS_PORT$tls (pid $(cat "$PIDFILE"), $((SECONDS - t0))s, log $LOG)"
 }
 
 stop() {
@@ -203,12 +209,22 @@ stop() {
   rm -f "$PIDFILE"; echo "stopped"
 }
 
+# SIGKILL, as a crash or the OOM killer would: no drain, no flush
+crash() {
+  running || { rm -f "$PIDFILE"; echo "not running"; return 0; }
+  local pid; pid=$(cat "$PIDFILE")
+  kill -KILL "$pid"
+  for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.05; done
+  rm -f "$PIDFILE"; echo "killed $pid"
+}
+
 case "${1:-}" in
   install) install ;;
   start) start ;;
   stop) stop ;;
+  kill) crash ;;
   restart) stop; start ;;
   status) if running; then echo "running pid $(cat "$PIDFILE")"; else echo "stopped"; exit 3; fi ;;
   wipe) stop; rm -rf "$CASS_DIR" ;;
-  *) echo "usage: $0 install|start|stop|restart|status|wipe" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|kill|restart|status|wipe" >&2; exit 2 ;;
 esac

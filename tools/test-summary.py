@@ -14,6 +14,7 @@ EXPECTED = {
     "sdk unit tests": "backend/sdk/target/surefire-reports/TEST-*.xml",
     "datasource unit tests": "backend/datasource/target/surefire-reports/TEST-*.xml",
     "datasource real-node tests": "backend/datasource/target/failsafe-reports/TEST-*.xml",
+    "datasource resilience tests": "backend/datasource/target/failsafe-reports/TEST-io.opencql.cql.resilience.*.xml",
     "demo-seed unit tests": "backend/demo-seed/target/surefire-reports/TEST-*.xml",
     "demo-seed real-node tests": "backend/demo-seed/target/failsafe-reports/TEST-*.xml",
     "frontend typecheck": "frontend/target/surefire-reports/TEST-typecheck.xml",

@@ -8,6 +8,7 @@ import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.live.CqlStreamHandler;
 import io.opencql.cql.live.StreamRegistry;
 import io.opencql.cql.query.QueryEngine;
+import io.opencql.cql.query.ResponseBudget;
 import io.opencql.grafana.backend.CallResourceRequest;
 import io.opencql.grafana.backend.CallResourceResponse;
 import io.opencql.grafana.backend.CheckHealthResult;
@@ -15,6 +16,7 @@ import io.opencql.grafana.backend.Plugin;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.backend.ResourceSender;
+import io.opencql.grafana.instance.IdleTimeout;
 import io.opencql.grafana.instance.InstanceManager;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,11 +56,39 @@ public final class CqlDataSource implements AutoCloseable {
     }
 
     CqlDataSource(SessionFactory sessions, Path streamState) {
-        this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE);
+        this(sessions, streamState, idleTimeout(System.getenv()), budget(System.getenv()));
+    }
+
+    CqlDataSource(SessionFactory sessions, Path streamState, Duration idleTimeout) {
+        this(sessions, streamState, idleTimeout, ResponseBudget.DEFAULT);
+    }
+
+    CqlDataSource(SessionFactory sessions, Path streamState, Duration idleTimeout, ResponseBudget budget) {
+        this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE, idleTimeout);
         this.streamRegistry = new StreamRegistry(streamState);
-        QueryEngine engine = new QueryEngine(streamRegistry);
+        QueryEngine engine = new QueryEngine(streamRegistry, budget);
         this.queryData = new ParallelQueryData(instances, engine::execute);
         this.streams = new CqlStreamHandler(streamRegistry, engine, instances);
+    }
+
+    /** grafana.ini's instance_idle_timeout for this plugin; a value that does not parse is logged and the default used. */
+    static Duration idleTimeout(Map<String, String> env) {
+        try {
+            return IdleTimeout.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; using {} min", e.getMessage(), IdleTimeout.DEFAULT.toMinutes());
+            return IdleTimeout.DEFAULT;
+        }
+    }
+
+    /** grafana.ini's max_response_mb for this plugin; a value that does not parse is logged and the default used. */
+    static ResponseBudget budget(Map<String, String> env) {
+        try {
+            return ResponseBudget.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; using {} MiB", e.getMessage(), ResponseBudget.DEFAULT_MB);
+            return ResponseBudget.DEFAULT;
+        }
     }
 
     public Plugin plugin() {

@@ -5,12 +5,15 @@ import io.opencql.cql.failure.Failure;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.Seconds;
 import io.opencql.cql.kernel.SettingsParser;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +104,15 @@ public final class DataSourceInstance implements CqlInstance {
             f = opening;
         }
         try {
-            return f.get();
+            try {
+                return f.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException slow) {
+                // Save & test or a panel is waiting on the connect: say on what, and for how long at most
+                LOG.atInfo().addKeyValue("session", sessionName).log("waiting for session {} to open: connecting to {}"
+                        + " (each step bounded by jsonData.connectTimeoutSeconds = {}; gives up after {} in all)", sessionName,
+                        s.contactPoints(), Seconds.text(s.connectTimeout()), Seconds.text(SessionFactory.openBudget(s)));
+                return f.get();
+            }
         } catch (ExecutionException e) {
             Throwable cause = Failure.unwrap(e);
             if (cause instanceof InvalidSettingsException ise) {

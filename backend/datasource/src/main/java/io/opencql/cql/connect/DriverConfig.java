@@ -12,8 +12,12 @@ import java.time.Duration;
  */
 public final class DriverConfig {
 
-    /** Driver event-loop threads per session; a Grafana data source never needs the default 2 × cores. */
-    static final int IO_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /**
+     * Driver event-loop threads per session. A session has one connection per node plus the control connection, and a
+     * Grafana instance may hold a session per data source: the default 2 × cores (plus 2 admin threads) per session
+     * adds up to hundreds of threads for no throughput.
+     */
+    static final int IO_THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
     private DriverConfig() {
     }
@@ -27,6 +31,12 @@ public final class DriverConfig {
         b.withDuration(DefaultDriverOption.REQUEST_TIMEOUT, s.queryTimeout());
         b.withString(DefaultDriverOption.REQUEST_CONSISTENCY, s.consistency().name());
         b.withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, s.pageSize());
+        // the data source's own statements (health, schema resources) are reads: a read cut by a lost connection
+        // or refused by a bootstrapping node is retried on the next replica instead of failing a panel. Query
+        // statements say for themselves (QueryEngine: reads yes, writes of a read-write data source no)
+        b.withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true);
+        // ...and a read that timed out because a dead replica was asked is asked again (see the class)
+        b.withClass(DefaultDriverOption.RETRY_POLICY_CLASS, ReadRetryPolicy.class);
         return b.build();
     }
 
@@ -61,6 +71,8 @@ public final class DriverConfig {
                 .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
                 .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .withInt(DefaultDriverOption.NETTY_IO_SIZE, IO_THREADS)
+                // schema refreshes and reconnection scheduling: light work
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SIZE, 1)
                 // a node back from an outage is reconnected within 5 s (driver default: up to 60 s), so dashboards
                 // and Live streams recover soon after the database does; an attempt on a down node is one refused
                 // TCP connect

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.opencql.cql.failure.Failure;
+import io.opencql.cql.failure.PoolDiagnosis;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
@@ -53,6 +54,14 @@ public final class HealthCheck {
                 return failed(new Failure(Failure.Kind.TIMEOUT, 504, ErrorSource.DOWNSTREAM, "Timed out: connected, but the node did"
                         + " not answer a query on its system tables within " + Seconds.text(s.connectTimeout())
                         + " (jsonData.connectTimeoutSeconds); the node may be overloaded", Failure.chain(cause)));
+            }
+            if (Failure.noNodeAvailable(cause)) {
+                // the session is open but has no connection: say why, as a query would
+                PoolDiagnosis.Cause c = PoolDiagnosis.explain(session, s);
+                if (c != null) {
+                    return failed(c.keyspaceMissing() ? Failure.keyspaceMissing(s, Failure.chain(cause))
+                            : c.failure("No node available: ", Failure.chain(cause)));
+                }
             }
             return failed(Failure.connecting(cause, s));
         }

@@ -142,6 +142,9 @@ public record Failure(Kind kind, int status, ErrorSource source, String message,
         if (t instanceof AuthenticationException) {
             return new Failure(Kind.AUTHENTICATION, "authentication failed: " + msg, chain(t));
         }
+        if (t instanceof UnauthorizedException && AuthAvailability.isAvailabilityFailure(t)) {
+            return new Failure(Kind.UNAVAILABLE, AuthAvailability.message(t), chain(t));
+        }
         if (t instanceof UnauthorizedException) {
             return new Failure(Kind.NOT_AUTHORISED, "not authorised: " + msg, "");
         }
@@ -158,6 +161,10 @@ public record Failure(Kind kind, int status, ErrorSource source, String message,
             return new Failure(Kind.TIMEOUT, "the node timed out: " + msg + " (the node's own request timeout; narrow the query, e.g."
                     + " its time range or partitions, or raise the node's timeout; this data source waits up to queryTimeoutSeconds = "
                     + human(queryTimeout) + ")", "");
+        }
+        String lost = NodeLoss.describe(t);
+        if (lost != null) {
+            return new Failure(Kind.UNAVAILABLE, lost, chain(t));
         }
         if (t instanceof AllNodesFailedException all) {
             Throwable auth = firstAuthenticationError(all);
@@ -209,6 +216,10 @@ public record Failure(Kind kind, int status, ErrorSource source, String message,
             return new Failure(Kind.NO_HOST, "No host reachable: tried " + String.join(", ", e.contactPoints())
                     + " (unknown host: the name does not resolve); check jsonData.contactPoints", verbose);
         }
+        if (t instanceof UnauthorizedException && AuthAvailability.isAvailabilityFailure(t)) {
+            // never a permission hint for an availability problem
+            return new Failure(Kind.UNAVAILABLE, "Unavailable: " + AuthAvailability.message(t), verbose);
+        }
         if (t instanceof UnauthorizedException) {
             return new Failure(Kind.NOT_AUTHORISED, "Not authorized: " + t.getMessage()
                     + " (grant the user SELECT on the keyspaces Grafana reads)", verbose);
@@ -245,6 +256,11 @@ public record Failure(Kind kind, int status, ErrorSource source, String message,
         public Failure failure() {
             return failure;
         }
+    }
+
+    /** The driver's "no node was available": every pool empty, no node even tried (so no per-node errors). */
+    public static boolean noNodeAvailable(Throwable t) {
+        return unwrap(t) instanceof AllNodesFailedException all && all.getAllErrors().isEmpty();
     }
 
     private static Throwable firstAuthenticationError(AllNodesFailedException e) {

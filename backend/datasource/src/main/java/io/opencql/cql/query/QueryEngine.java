@@ -3,6 +3,7 @@ package io.opencql.cql.query;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.opencql.cql.failure.Failure;
+import io.opencql.cql.failure.PoolDiagnosis;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
@@ -39,18 +40,26 @@ public final class QueryEngine {
     private static final Logger LOG = LoggerFactory.getLogger(QueryEngine.class);
 
     private final StreamIssuer streams;
+    private final ResponseBudget budget;
 
     /** An engine that answers {@code stream: true} queries as plain queries (no Live channel). */
     public QueryEngine() {
         this(null);
     }
 
+    /** An engine with the default byte budget per answer. */
+    public QueryEngine(StreamIssuer streams) {
+        this(streams, ResponseBudget.DEFAULT);
+    }
+
     /**
      * @param streams gives {@code stream: true} queries their Live channel; their answer is then the stream layout
      *                ({@link ResultShapes}), which the channel's packets append to. Null: answered as plain queries.
+     * @param budget  the byte budget of each answer: rows past it are left out with a notice
      */
-    public QueryEngine(StreamIssuer streams) {
+    public QueryEngine(StreamIssuer streams, ResponseBudget budget) {
         this.streams = streams;
+        this.budget = budget;
     }
 
     public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, RequestContext rc) {
@@ -65,18 +74,23 @@ public final class QueryEngine {
     public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, boolean fromAlert, RequestContext rc) {
         String executed = null;
         Duration timeout = null; // known once the settings are
+        CqlSettings settings = null;
+        CqlSession session = null;
         try {
             if ("selftest".equals(query.queryType())) {
                 return DataResponse.ok(SelfTestFrame.create(query.refId()));
             }
             QueryModel model = QueryModel.parse(query);
-            CqlSettings settings = instance.settings();
+            settings = instance.settings();
             timeout = settings.queryTimeout();
             String cql = Macros.expand(model.cql(), query.timeRange(), query.intervalMs());
             executed = cql;
+            if (ReadOnlyGuard.refusesUnknownStatement(cql, settings.readOnly())) {
+                SyntaxCheck.failIfUnparsable(instance, cql);
+            }
             ReadOnlyGuard.check(cql, settings.readOnly());
             long limit = rowLimit(model, settings);
-            CqlSession session = session(instance, settings);
+            session = session(instance, settings);
             if (rc.isCancelled()) {
                 return response(Failure.cancelled(), executed);
             }
@@ -87,17 +101,24 @@ public final class QueryEngine {
             if (onNode != null) {
                 executed = onNode.cql(); // what the inspector shows is what was sent, failures included
                 Frame grouped = TimeGroupOnNode.run(session, statement(settings, onNode.cql(), limit, timeout), onNode, model,
-                        query.refId(), settings, limit, timeout, rc);
+                        query.refId(), settings, limit, budget, timeout, rc);
                 if (grouped != null) {
                     return DataResponse.ok(grouped);
                 }
                 executed = cql;
             }
-            return DataResponse.ok(run(session, settings, model, query, cql, limit, timeout, rc));
+            return DataResponse.ok(run(session, settings, model, query, cql, limit, budget, timeout, rc));
         } catch (Throwable t) {
             // even an Error (a stack overflow on absurd input, a frame too large for memory) is this query's
             // failure only: the other queries of the request still answer
             Failure m = Failure.querying(t, timeout);
+            if (session != null && Failure.noNodeAvailable(t)) {
+                // the driver cannot say why its pools are empty; the session's metadata often can
+                PoolDiagnosis.Cause c = PoolDiagnosis.explain(session, settings);
+                if (c != null) {
+                    m = c.failure("no node could run the query: ", m.verboseMessage());
+                }
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("query {} failed: {} {} {}", query.refId(), m.status(), m.source().wire(), m.message());
             }
@@ -106,14 +127,14 @@ public final class QueryEngine {
     }
 
     private static Frame run(CqlSession session, CqlSettings settings, QueryModel model, DataQuery query, String cql, long limit,
-                             Duration timeout, RequestContext rc) throws InvalidSettingsException {
+                             ResponseBudget budget, Duration timeout, RequestContext rc) throws InvalidSettingsException {
         SimpleStatement stmt = statement(settings, cql, limit, timeout);
         boolean table = model.format() == QueryModel.Format.TABLE;
         ResultReader.Result r = ResultReader.read(session, stmt,
                 table ? ResultReader.Plan::all : defs -> ResultShapes.timeSeriesPlan(defs, model.timeColumn()),
-                limit, timeout, rc, table ? query.refId() : "");
+                limit, budget.bytes(), timeout, rc, table ? query.refId() : "");
         FrameMeta meta = FrameMeta.empty().withExecutedQueryString(cql);
-        for (Notice n : notices(r, model, settings, limit)) {
+        for (Notice n : notices(r, model, settings, limit, budget)) {
             meta = meta.withNotice(n);
         }
         return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta, query.intervalMs());
@@ -128,6 +149,10 @@ public final class QueryEngine {
                 .setPageSize(pageSize)
                 .setConsistencyLevel(settings.consistency())
                 .setTimeout(timeout)
+                // a read may run twice without harm, so the driver retries it on another node when a connection
+                // is lost mid-request; a write (read-write data source) may not: a counter or a list append
+                // would apply twice
+                .setIdempotence(ReadOnlyGuard.isRead(cql))
                 .build();
     }
 
@@ -136,7 +161,7 @@ public final class QueryEngine {
     /** QueryData's answer to a stream query: the stream layout in ascending time, with the channel in its meta. */
     private Frame streamAnswer(CqlSession session, CqlSettings settings, QueryModel model, DataQuery query, PluginContext ctx,
                                String cql, long limit, Duration timeout, RequestContext rc) throws InvalidSettingsException {
-        StreamRows rows = readStream(session, settings, model, query.refId(), cql, limit, timeout, rc);
+        StreamRows rows = readStream(session, settings, model, query.refId(), cql, limit, budget, timeout, rc);
         Frame f = ascending(rows);
         try {
             String channel = streams.issue(ctx, model, query.refId(), f, rows.timeField(), query.timeRange());
@@ -160,16 +185,17 @@ public final class QueryEngine {
         ReadOnlyGuard.check(cql, settings.readOnly());
         long limit = rowLimit(model, settings);
         CqlSession session = session(instance, settings);
-        return readStream(session, settings, model, refId, cql, limit, settings.queryTimeout(), rc);
+        return readStream(session, settings, model, refId, cql, limit, budget, settings.queryTimeout(), rc);
     }
 
     private static StreamRows readStream(CqlSession session, CqlSettings settings, QueryModel model, String refId, String cql,
-                                         long limit, Duration timeout, RequestContext rc) throws InvalidSettingsException {
+                                         long limit, ResponseBudget budget, Duration timeout, RequestContext rc)
+            throws InvalidSettingsException {
         boolean table = model.format() == QueryModel.Format.TABLE;
         ResultReader.Result r = ResultReader.read(session, statement(settings, cql, limit, timeout),
-                defs -> ResultShapes.streamPlan(defs, model), limit, timeout, rc, table ? refId : "");
+                defs -> ResultShapes.streamPlan(defs, model), limit, budget.bytes(), timeout, rc, table ? refId : "");
         FrameMeta meta = FrameMeta.empty().withExecutedQueryString(cql);
-        for (Notice n : notices(r, model, settings, limit)) {
+        for (Notice n : notices(r, model, settings, limit, budget)) {
             meta = meta.withNotice(n);
         }
         return new StreamRows(ResultShapes.stream(r, model, refId, meta), ResultShapes.timeField(r.plan()), r.limitReached());
@@ -213,9 +239,13 @@ public final class QueryEngine {
         return Math.min(Math.min(ds, q), Integer.MAX_VALUE - 1);
     }
 
-    static List<Notice> notices(ResultReader.Result r, QueryModel model, CqlSettings settings, long limit) {
+    static List<Notice> notices(ResultReader.Result r, QueryModel model, CqlSettings settings, long limit, ResponseBudget budget) {
         List<Notice> out = new java.util.ArrayList<>();
-        if (r.limitReached()) {
+        if (r.sizeLimitReached()) {
+            out.add(Notice.warning("Results have been limited to " + r.rows() + " rows because the answer reached its size limit of "
+                    + budget.text() + " (grafana.ini [plugin.opencql-cql-datasource] max_response_mb); narrow the query (time range,"
+                    + " columns, partitions) or set a lower rowLimit"));
+        } else if (r.limitReached()) {
             boolean byQuery = model.rowLimit() > 0 && (settings.rowLimit() <= 0 || model.rowLimit() < settings.rowLimit());
             out.add(Notice.warning("Results have been limited to " + limit + " rows because the row limit was reached ("
                     + (byQuery ? "query option rowLimit" : "setting rowLimit") + ")"));

@@ -53,6 +53,24 @@ final class ReadOnlyGuard {
         }
     }
 
+    /** The first words of CQL's other statements (Cassandra 5, ScyllaDB): refused as writes without asking the node. */
+    static final Set<String> WRITES = Set.of("INSERT", "UPDATE", "DELETE", "BEGIN", "APPLY", "TRUNCATE", "CREATE", "ALTER", "DROP",
+            "GRANT", "REVOKE", "ADD", "ATTACH", "DETACH", "PRUNE");
+
+    /**
+     * True when {@link #check} would refuse {@code cql} as a write of a read-only data source although its first word
+     * begins no CQL statement: most likely a typo, which the node's parser describes better than a refusal would.
+     */
+    static boolean refusesUnknownStatement(String cql, boolean readOnly) {
+        String keyword = firstKeyword(cql);
+        return readOnly && !keyword.isEmpty() && !keyword.equals("USE") && !READS.contains(keyword) && !WRITES.contains(keyword);
+    }
+
+    /** True for the statements a read-only data source allows: they change nothing, so running one twice is harmless. */
+    static boolean isRead(String cql) {
+        return READS.contains(firstKeyword(cql));
+    }
+
     /** The first word of the statement, upper case; empty when there is none. */
     static String firstKeyword(String cql) {
         int i = CqlLexer.skipBlank(cql, 0);

@@ -29,6 +29,9 @@ import java.util.function.Function;
  *   <li>While a page is being read the next one is already requested (only when the limit cannot be reached
  *       within the current page), so the node's work and the network overlap with decoding: at most two
  *       pages are held besides the frame.</li>
+ *   <li>Stops after the page that brings the answer to its byte budget (the pages' size on the wire, a close
+ *       measure of what the frame will hold), so one query cannot take the plugin's heap or exceed what Grafana
+ *       accepts in one message: the frame holds at most the budget plus one page.</li>
  *   <li>The whole query has one deadline (setting queryTimeoutSeconds): a slow page cannot restart the
  *       clock.</li>
  *   <li>Cancellation (the client went away) is checked between pages and every 1024 rows, and aborts the page
@@ -55,8 +58,12 @@ final class ResultReader {
      * What was read. The caller owns {@code frame}. {@code readers[k]} read {@code frame.field(k)} from result
      * column {@code plan.columns()[k]}.
      */
+    /**
+     * @param limitReached     rows were left out: the row limit or the byte budget was reached
+     * @param sizeLimitReached the byte budget was (then {@code limitReached} is too)
+     */
     record Result(Frame frame, ColumnDefinitions columns, Plan plan, CqlTypes.ColumnReader[] readers, long rows,
-                  boolean limitReached, long droppedRows) {
+                  boolean limitReached, long droppedRows, boolean sizeLimitReached) {
     }
 
     private static final int CANCEL_CHECK_MASK = 1023;
@@ -64,12 +71,19 @@ final class ResultReader {
     private ResultReader() {
     }
 
+    /** Bytes of a page as the node sent it; 0 when the driver does not know. */
+    private static long size(AsyncResultSet page) {
+        return Math.max(0, page.getExecutionInfo().getResponseSizeInBytes());
+    }
+
+    /** @param maxBytes the answer's byte budget; no further page is fetched once the pages read reach it */
     static Result read(CqlSession session, Statement<?> statement, Function<ColumnDefinitions, Plan> planner, long rowLimit,
-                       Duration timeout, RequestContext rc, String frameName) {
+                       long maxBytes, Duration timeout, RequestContext rc, String frameName) {
         long deadline = System.nanoTime() + timeout.toNanos();
         InFlight inFlight = new InFlight();
         rc.onCancel(inFlight::cancel);
         AsyncResultSet page = inFlight.await(session.executeAsync(statement), deadline, timeout);
+        long bytes = size(page);
 
         ColumnDefinitions defs = page.getColumnDefinitions();
         Plan plan = planner.apply(defs);
@@ -87,11 +101,13 @@ final class ResultReader {
             long rows = 0;
             long dropped = 0;
             boolean limitReached = false;
+            boolean sizeLimitReached = false;
             int n = cols.length;
             pages:
             while (true) {
                 CompletionStage<AsyncResultSet> next = null;
-                if (page.hasMorePages() && rows + page.remaining() < rowLimit) {
+                boolean budgetLeft = bytes < maxBytes;
+                if (page.hasMorePages() && rows + page.remaining() < rowLimit && budgetLeft) {
                     next = page.fetchNextPage(); // prefetch: the limit cannot be reached in this page
                     inFlight.prefetched = next;
                 }
@@ -123,13 +139,19 @@ final class ResultReader {
                             .remaining() > 0;
                     break;
                 }
+                if (!budgetLeft) {
+                    limitReached = true;
+                    sizeLimitReached = true;
+                    break;
+                }
                 if (inFlight.cancelled) {
                     throw new CancellationException("query cancelled");
                 }
                 inFlight.prefetched = null;
                 page = inFlight.await(next != null ? next : page.fetchNextPage(), deadline, timeout);
+                bytes += size(page);
             }
-            return new Result(frame, defs, plan, readers, rows, limitReached, dropped);
+            return new Result(frame, defs, plan, readers, rows, limitReached, dropped, sizeLimitReached);
         } catch (RuntimeException | Error e) {
             frame.close();
             throw e;

@@ -67,11 +67,11 @@ final class TimeGroupOnNode {
      * null when the caller must group in the plugin instead (logged).
      */
     static Frame run(CqlSession session, SimpleStatement statement, TimeGroupPlanner.Pushdown plan, QueryModel model,
-                     String refId, CqlSettings settings, long limit, Duration timeout, RequestContext rc) {
+                     String refId, CqlSettings settings, long limit, ResponseBudget budget, Duration timeout, RequestContext rc) {
         ResultReader.Result r;
         try {
             r = ResultReader.read(session, statement.setPageSize(groupsPerPage(statement.getPageSize(), plan.stepMs())),
-                    ResultReader.Plan::all, limit, timeout, rc, "");
+                    ResultReader.Plan::all, limit, budget.bytes(), timeout, rc, "");
         } catch (InvalidQueryException | SyntaxError | ReadFailureException e) {
             // a statement this planner should not have written, or a node that lied about its version: the
             // original statement still answers, and its error (if any) is the user's to see
@@ -93,7 +93,7 @@ final class TimeGroupOnNode {
             return null;
         }
         FrameMeta meta = FrameMeta.empty().withExecutedQueryString(plan.cql());
-        for (Notice n : QueryEngine.notices(r, model, settings, limit)) {
+        for (Notice n : QueryEngine.notices(r, model, settings, limit, budget)) {
             meta = meta.withNotice(n);
         }
         return ResultShapes.wideTimeSeries(grouped, r.rows() == 0, model, refId, meta);

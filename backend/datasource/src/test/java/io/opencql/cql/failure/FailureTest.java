@@ -160,4 +160,25 @@ public class FailureTest {
         assertMapped(500, "plugin", "internal error: IllegalStateException: oops", new IllegalStateException("oops"));
         assertMapped(500, "plugin", "internal error: NullPointerException: NullPointerException", new NullPointerException());
     }
+
+    @Test
+    void anAuthorisationCheckThatCouldNotReadItsReplicasIsAvailabilityNotPermission() {
+        String node = "Unable to perform authorization of super-user permission: Cannot achieve consistency level LOCAL_QUORUM";
+        Failure m = Failure.querying(new UnauthorizedException(null, node), T);
+        assertEquals(502, m.status());
+        assertEquals("downstream", m.source().wire());
+        assertEquals("the cluster could not check this user's permissions: too few replicas of its system_auth keyspace are up to"
+                + " read them (not a missing permission; bring the nodes back, and give system_auth a replication factor that"
+                + " survives the loss of a node): " + node, m.message());
+        assertEquals(403, Failure.querying(new UnauthorizedException(null, "User bob has no SELECT permission"), T).status());
+    }
+
+    @Test
+    void aLostConnectionSaysSo() {
+        Failure m = Failure.querying(new com.datastax.oss.driver.api.core.connection.ClosedConnectionException(
+                "Unexpected error on channel"), T);
+        assertEquals(502, m.status());
+        assertEquals("lost the connection to the node during the query (the node went down, restarted or closed the connection;"
+                + " the driver reconnects on its own): Unexpected error on channel", m.message());
+    }
 }

@@ -102,6 +102,19 @@ class GuardAndErrorsIT {
     }
 
     @Test
+    void aTypoIsASyntaxErrorNotAReadOnlyRefusal() {
+        DataResponse r = run("SELEC * FROM guarded");
+        assertEquals(400, r.status(), r.error());
+        assertTrue(r.error().startsWith("line 1:0 ") && r.error().contains("SELEC"), r.error());
+        assertTrue(!r.error().contains("read-only"), r.error());
+        // a statement that parses and would write is still refused, and never runs
+        assertError(400, "downstream",
+                "UPDATE refused: the data source is read-only (setting readOnly); only SELECT, DESCRIBE and LIST statements run",
+                run("UPDATE guarded SET v = 'x' WHERE k = 1"));
+        assertEquals("one", TestNode.session().execute("SELECT v FROM guarded WHERE k = 1").one().getString(0));
+    }
+
+    @Test
     void unknownTableIsA400() {
         assertError(400, "downstream", "table nope does not exist", run("SELECT * FROM nope"));
         assertError(400, "downstream", "Undefined column name nope in table query_it.guarded", run("SELECT nope FROM guarded"));

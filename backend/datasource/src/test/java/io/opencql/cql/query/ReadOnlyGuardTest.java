@@ -66,4 +66,26 @@ class ReadOnlyGuardTest {
     void emptyStatement() {
         assertEquals("the query has no CQL statement", refused("-- only a comment", true));
     }
+
+    @Test
+    void readsAreTheIdempotentStatements() {
+        for (String cql : new String[] {"SELECT * FROM t", "/* x */ select 1 FROM t", "DESC KEYSPACES", "LIST ROLES"}) {
+            assertEquals(true, ReadOnlyGuard.isRead(cql), cql);
+        }
+        for (String cql : new String[] {"UPDATE c SET n = n + 1 WHERE k = 1", "INSERT INTO t (a) VALUES (1)",
+                "BEGIN BATCH INSERT INTO t (a) VALUES (1); APPLY BATCH", "SELEC * FROM t", ""}) {
+            assertEquals(false, ReadOnlyGuard.isRead(cql), cql);
+        }
+    }
+
+    @Test
+    void onlyUnknownFirstWordsOfAReadOnlySourceGoToTheParser() {
+        assertEquals(true, ReadOnlyGuard.refusesUnknownStatement("SELEC * FROM t", true));
+        assertEquals(true, ReadOnlyGuard.refusesUnknownStatement("INSER INTO t (a) VALUES (1)", true));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("INSERT INTO t (a) VALUES (1)", true));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("SELEC * FROM t", false));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("SELECT * FROM t", true));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("USE ks", true));
+        assertEquals(false, ReadOnlyGuard.refusesUnknownStatement("-- nothing", true));
+    }
 }

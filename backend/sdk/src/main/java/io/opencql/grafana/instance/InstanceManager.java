@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * or Grafana's config changes. Concurrent first requests create one instance. A replaced instance is closed
  * once its grace period has passed and no request holds a {@link Lease} on it any more, so in-flight
  * requests finish on the instance they started with.
+ *
+ * <p>An instance no request has used for the idle timeout is closed too (its sessions, threads and connections) and
+ * built again by the next request: a Grafana with one data source per tenant or cluster would otherwise hold every
+ * one it ever queried, for ever. An instance with a request in flight (a query, a Live stream) is never idle.
  */
 public final class InstanceManager<I extends AutoCloseable> implements AutoCloseable {
 
@@ -26,15 +30,30 @@ public final class InstanceManager<I extends AutoCloseable> implements AutoClose
     private final Duration grace;
     private final Map<String, Entry<I>> entries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService disposer;
+    private final Duration idleTimeout;
 
-    public InstanceManager(InstanceFactory<I> factory, Duration grace) {
+    /**
+     * @param idleTimeout an instance unused for this long is closed; zero or negative: never
+     */
+    public InstanceManager(InstanceFactory<I> factory, Duration grace, Duration idleTimeout) {
         this.factory = factory;
         this.grace = grace;
+        this.idleTimeout = idleTimeout;
         this.disposer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "instance-disposer");
             t.setDaemon(true);
             return t;
         });
+        if (idleTimeout.toMillis() > 0) {
+            // checked 4 times per timeout: an idle instance goes between 1 and 1.25 timeouts after its last use
+            long every = Math.max(10, Math.min(idleTimeout.toMillis() / 4, 30_000));
+            disposer.scheduleWithFixedDelay(this::releaseIdle, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Instances are never released for being idle. */
+    public InstanceManager(InstanceFactory<I> factory, Duration grace) {
+        this(factory, grace, Duration.ZERO);
     }
 
     public InstanceManager(InstanceFactory<I> factory) {
@@ -68,6 +87,7 @@ public final class InstanceManager<I extends AutoCloseable> implements AutoClose
         final long lastUpdatedMs;
         final Map<String, String> grafanaConfig;
         final AtomicInteger inFlight = new AtomicInteger();
+        volatile long lastUsedNanos = System.nanoTime();
         volatile boolean retired;
         volatile boolean graceOver;
         private boolean disposed;
@@ -79,6 +99,7 @@ public final class InstanceManager<I extends AutoCloseable> implements AutoClose
         }
 
         void release() {
+            lastUsedNanos = System.nanoTime();
             if (inFlight.decrementAndGet() == 0 && retired && graceOver) {
                 dispose();
             }
@@ -147,6 +168,35 @@ public final class InstanceManager<I extends AutoCloseable> implements AutoClose
                 old.dispose();
             }
         }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Closes the instances nobody used for the idle timeout. One that a request acquires meanwhile is closed by that
+     * request's release instead; a request that finds it retired builds a new one (see {@link #acquire}).
+     */
+    void releaseIdle() {
+        if (idleTimeout.toMillis() <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<String, Entry<I>> kv : entries.entrySet()) {
+            Entry<I> e = kv.getValue();
+            if (e.inFlight.get() > 0 || now - e.lastUsedNanos < idleTimeout.toNanos()) {
+                continue;
+            }
+            synchronized (this) {
+                if (!entries.remove(kv.getKey(), e)) {
+                    continue; // replaced meanwhile: retire() has it
+                }
+            }
+            e.retired = true;
+            e.graceOver = true;
+            if (e.inFlight.get() == 0) {
+                LOG.atInfo().addKeyValue("idleSeconds", idleTimeout.toSeconds())
+                        .log("closing a data source instance unused for {} s; the next request opens it again", idleTimeout.toSeconds());
+                e.dispose();
+            }
+        }
     }
 
     /** Instances currently cached (for metrics and tests). */

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves a {@link Plugin} the way Grafana expects a backend plugin process to behave (go-plugin handshake,
  * pluginv2 over gRPC on loopback): check the magic cookie, listen, print the handshake line on stdout — the
- * only thing ever written there — and serve until GRPCController/Shutdown or SIGTERM. SIGINT is ignored, as
+ * only thing ever written there — and serve until GRPCController/Shutdown, SIGTERM or the death of the process
+ * that started it (a killed Grafana leaves no orphan, see {@link ParentWatch}). SIGINT is ignored, as
  * go-plugin plugins do, so Ctrl-C in Grafana's terminal does not kill the plugin before Grafana.
  */
 public final class PluginServer {
@@ -92,6 +93,7 @@ public final class PluginServer {
             return 1;
         }
         s.installSignalHandlers();
+        ParentWatch.start(s::stopSoon);
         s.awaitStop();
         return 0;
     }

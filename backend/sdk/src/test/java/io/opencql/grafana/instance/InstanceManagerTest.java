@@ -117,4 +117,71 @@ class InstanceManagerTest {
         assertEquals(3, m.size());
         m.close();
     }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void anIdleInstanceIsClosedAndTheNextRequestBuildsItAgain() throws Exception {
+        AtomicInteger created = new AtomicInteger();
+        InstanceManager<Thing> m = new InstanceManager<>(c -> {
+            created.incrementAndGet();
+            return new Thing(c.dataSource().lastUpdatedMs());
+        }, Duration.ofSeconds(5), Duration.ofMillis(200));
+        Thing first;
+        try (var lease = m.acquire(ctx("a", 1, Map.of()))) {
+            first = lease.instance();
+        }
+        long released = System.nanoTime();
+        waitUntil(() -> first.closed, "the idle instance to be closed");
+        long idleMs = (System.nanoTime() - released) / 1_000_000;
+        assertTrue(idleMs >= 200, "closed after " + idleMs + " ms idle; the timeout is 200 ms");
+        assertEquals(0, m.size());
+        try (var lease = m.acquire(ctx("a", 1, Map.of()))) {
+            assertNotSame(first, lease.instance());
+            assertFalse(lease.instance().closed);
+        }
+        assertEquals(2, created.get());
+        m.close();
+    }
+
+    @Test
+    void anInstanceInUseIsNeverIdle() throws Exception {
+        InstanceManager<Thing> m = new InstanceManager<>(c -> new Thing(1), Duration.ofSeconds(5), Duration.ofMillis(50));
+        Thing held;
+        Thing other;
+        var lease = m.acquire(ctx("streaming", 1, Map.of()));
+        held = lease.instance();
+        try (var l = m.acquire(ctx("other", 1, Map.of()))) {
+            other = l.instance();
+        }
+        waitUntil(() -> other.closed, "the other, idle, instance to be closed"); // several idle checks have run
+        assertFalse(held.closed, "closed while a request (a Live stream) holds it");
+        try (var again = m.acquire(ctx("streaming", 1, Map.of()))) {
+            assertSame(held, again.instance());
+        }
+        lease.close();
+        waitUntil(() -> held.closed, "the instance to be closed once idle");
+        m.close();
+    }
+
+    @Test
+    void zeroIdleTimeoutKeepsInstances() throws Exception {
+        InstanceManager<Thing> m = new InstanceManager<>(c -> new Thing(1), Duration.ofSeconds(5), Duration.ZERO);
+        Thing t;
+        try (var lease = m.acquire(ctx("a", 1, Map.of()))) {
+            t = lease.instance();
+        }
+        m.releaseIdle(); // what the timer would run: nothing is ever idle long enough
+        assertFalse(t.closed);
+        assertEquals(1, m.size());
+        m.close();
+    }
 }

@@ -31,7 +31,14 @@ fi
 # CQL_TEST_EXTERNAL, TlsIT runs only when CQL_TEST_TLS_HOST and CQL_TEST_TLS_CA name such a node
 tls_node() { CASS_TLS=1 CASS_DIR="$root/target/cass-tls" CASS_PORT=19142 CASS_STORAGE_PORT=17100 bash tools/cassandra-node.sh "$@"; }
 
-stop_node() { bash tools/cassandra-node.sh stop >/dev/null 2>&1 || true; tls_node stop >/dev/null 2>&1 || true; }
+# The resilience tests' own nodes (a 3-node cluster on 127.0.0.1-3 and a lone node on 127.0.0.4, port 19442) are
+# stopped here too: a Maven run that is cut short skips the tests' own clean-up
+stop_node() {
+  bash tools/cassandra-node.sh stop >/dev/null 2>&1 || true; tls_node stop >/dev/null 2>&1 || true
+  bash tools/cassandra-cluster.sh stop >/dev/null 2>&1 || true
+  CASS_ADDRESS=127.0.0.4 CASS_PORT=19442 CASS_STORAGE_PORT=17400 CASS_DIR="$root/target/cass-crash" \
+    bash tools/cassandra-node.sh stop >/dev/null 2>&1 || true
+}
 trap stop_node EXIT INT TERM
 mkdir -p target
 # the build must leave the tree as it found it (a fresh clone stays clean); checked after the build
@@ -50,6 +57,9 @@ if [ -z "${CQL_TEST_EXTERNAL:-}" ]; then
   # A node that cannot be had is one counted failure (its start-up as a test case, with its log); the real-node
   # tests then fail naming the node they could not reach, and every other suite still runs and is counted.
   harness_case cassandra-install bash tools/cassandra-node.sh install
+  # the cluster takes minutes to form: it forms behind the build; the resilience tests wait for it (the script's
+  # lock) and start it themselves if this did not
+  bash tools/cassandra-cluster.sh start > target/cass-cluster-start.log 2>&1 &
   tls_node start > target/cass-tls-start.log 2>&1 &
   tls_pid=$!
   harness_case cassandra-node bash tools/cassandra-node.sh start

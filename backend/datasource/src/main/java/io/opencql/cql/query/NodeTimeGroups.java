@@ -4,6 +4,7 @@ import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.FieldType;
 import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.data.FrameMeta;
+import io.opencql.grafana.data.SeriesBucket;
 import io.opencql.grafana.data.TimeGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +33,8 @@ final class NodeTimeGroups {
         int dims = plan.dimNames().size();
         List<TimeGroupPlanner.ValueColumn> values = plan.values();
         Field time = node.field(0);
-        Map<Key, Group> groups = new HashMap<>();
+        List<Field> dimFields = node.fields().subList(1, 1 + dims);
+        Map<SeriesBucket, Group> groups = new HashMap<>();
         List<Group> order = new ArrayList<>();
         int n = node.rowCount();
         for (int r = 0; r < n; r++) {
@@ -40,12 +42,7 @@ final class NodeTimeGroups {
                 return null; // a time Grafana cannot show: let the plugin path report it as it always has
             }
             long bucket = time.getLong(r);
-            Object[] series = new Object[dims];
-            for (int d = 0; d < dims; d++) {
-                Field f = node.field(1 + d);
-                series[d] = f.isNull(r) ? null : f.type() == FieldType.BOOL ? (Object) f.getBool(r) : f.getString(r);
-            }
-            Key key = new Key(bucket, series);
+            SeriesBucket key = SeriesBucket.of(bucket, dimFields, r);
             Group g = groups.get(key);
             if (g == null) {
                 g = new Group(bucket, r, order.size(), values.size());
@@ -89,16 +86,7 @@ final class NodeTimeGroups {
             }
             for (Group g : sorted) {
                 outTime.appendLong(g.bucket);
-                for (int d = 0; d < dims; d++) {
-                    Field f = node.field(1 + d);
-                    if (f.isNull(g.firstRow)) {
-                        outDims[d].appendNull();
-                    } else if (f.type() == FieldType.BOOL) {
-                        outDims[d].appendBool(f.getBool(g.firstRow));
-                    } else {
-                        outDims[d].appendUtf8(f.getUtf8(g.firstRow));
-                    }
-                }
+                SeriesBucket.appendDims(dimFields, g.firstRow, outDims);
                 for (int v = 0; v < outValues.length; v++) {
                     long c = g.count[v];
                     switch (plan.aggregate()) {
@@ -124,18 +112,6 @@ final class NodeTimeGroups {
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;
-        }
-    }
-
-    private record Key(long bucket, Object[] series) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.bucket == bucket && Arrays.equals(k.series, series);
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(bucket) * 31 + Arrays.hashCode(series);
         }
     }
 

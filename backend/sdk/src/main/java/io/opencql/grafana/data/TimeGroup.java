@@ -59,7 +59,7 @@ public final class TimeGroup {
         }
 
         int n = longFrame.rowCount();
-        Map<Key, Group> groups = new HashMap<>();
+        Map<SeriesBucket, Group> groups = new HashMap<>();
         List<Group> order = new ArrayList<>();
         for (int r = 0; r < n; r++) {
             if (time.isNull(r)) {
@@ -68,12 +68,7 @@ public final class TimeGroup {
             }
             long t = time.getLong(r);
             long bucket = Math.floorDiv(t, stepNanos) * stepNanos;
-            Object[] series = new Object[dims.size()];
-            for (int d = 0; d < series.length; d++) {
-                Field f = dims.get(d);
-                series[d] = f.isNull(r) ? null : f.type() == FieldType.BOOL ? (Object) f.getBool(r) : f.getString(r);
-            }
-            Key key = new Key(bucket, series);
+            SeriesBucket key = SeriesBucket.of(bucket, dims, r);
             Group g = groups.get(key);
             if (g == null) {
                 g = new Group(bucket, r, order.size(), values.size());
@@ -106,16 +101,7 @@ public final class TimeGroup {
             }
             for (Group g : sorted) {
                 outTime.appendLong(g.bucket);
-                for (int d = 0; d < outDims.length; d++) {
-                    Field f = dims.get(d);
-                    if (f.isNull(g.firstRow)) {
-                        outDims[d].appendNull();
-                    } else if (f.type() == FieldType.BOOL) {
-                        outDims[d].appendBool(f.getBool(g.firstRow));
-                    } else {
-                        outDims[d].appendUtf8(f.getUtf8(g.firstRow));
-                    }
-                }
+                SeriesBucket.appendDims(dims, g.firstRow, outDims);
                 for (int v = 0; v < outValues.length; v++) {
                     if (aggregate == Aggregate.COUNT) {
                         outValues[v].appendDouble(g.count[v]);
@@ -130,19 +116,6 @@ public final class TimeGroup {
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;
-        }
-    }
-
-    /** A bucket and the dimension values of one series. */
-    private record Key(long bucket, Object[] series) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.bucket == bucket && Arrays.equals(k.series, series);
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(bucket) * 31 + Arrays.hashCode(series);
         }
     }
 

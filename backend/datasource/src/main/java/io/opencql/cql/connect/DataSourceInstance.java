@@ -131,6 +131,19 @@ public final class DataSourceInstance implements CqlInstance {
         }
     }
 
+    @Override
+    public void reopen(CqlSession stale) {
+        synchronized (lock) {
+            if (closed || opening == null || !opening.isDone() || opening.isCompletedExceptionally() || opening.join() != stale) {
+                return; // already replaced (another panel got here first), or never this instance's
+            }
+            opening = null;
+        }
+        LOG.atInfo().addKeyValue("session", sessionName).log("session {}: its nodes answer again but it could not reconnect"
+                + " to them; opening a new session", sessionName);
+        stale.closeAsync();
+    }
+
     private void closeIfClosedMeanwhile(CqlSession session) {
         boolean close;
         synchronized (lock) {

@@ -6,6 +6,9 @@ import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.grafana.backend.ErrorSource;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,8 +30,11 @@ public final class PoolDiagnosis {
     /** the last message logged per session: one log line per cause, not one per failed panel */
     private static final Map<String, String> LOGGED = new ConcurrentHashMap<>();
 
-    /** @param keyspaceMissing the status is then 400 (the user's setting), else 502 (the cluster) */
-    public record Cause(boolean keyspaceMissing, String message) {
+    /**
+     * @param keyspaceMissing the status is then 400 (the user's setting), else 502 (the cluster)
+     * @param noneUp          every node of the session is down (as far as the session knows)
+     */
+    public record Cause(boolean keyspaceMissing, boolean noneUp, String message) {
         /** As a failure: {@code prefix} + the message. */
         public Failure failure(String prefix, String verboseMessage) {
             Failure.Kind kind = keyspaceMissing ? Failure.Kind.KEYSPACE : Failure.Kind.NO_HOST;
@@ -52,9 +58,8 @@ public final class PoolDiagnosis {
         if (s.keyspace() != null) {
             CqlIdentifier ks = CqlIdentifier.fromCql(s.keyspace());
             if (session.getMetadata().getKeyspace(ks).isEmpty()) {
-                return new Cause(true, "keyspace \"" + ks.asInternal() + "\" does not exist (jsonData.keyspace): the nodes refuse the"
-                        + " data source's connections, which all start with USE " + ks.asCql(true) + "; create the keyspace or correct"
-                        + " the setting (names are case-sensitive only when double-quoted)");
+                return new Cause(true, false, Failure.keyspaceMissing(s, "").message() + "; the nodes refuse the data source's"
+                        + " connections, which all start with USE " + ks.asCql(true));
             }
         }
         Collection<Node> nodes = session.getMetadata().getNodes().values();
@@ -68,15 +73,44 @@ public final class PoolDiagnosis {
             }
         }
         if (!nodes.isEmpty() && down.size() == nodes.size()) {
-            return new Cause(false, "no node of the cluster is up: " + String.join(", ", down) + "; the data source reconnects every"
+            return new Cause(false, true, "no node of the cluster is up: " + String.join(", ", down) + "; the data source reconnects every"
                     + " few seconds once one is back");
         }
         if (!upWithoutConnections.isEmpty()) {
-            return new Cause(false, "the data source could not open connections to " + String.join(", ", upWithoutConnections)
+            return new Cause(false, false, "the data source could not open connections to " + String.join(", ", upWithoutConnections)
                     + (down.isEmpty() ? "" : " (down: " + String.join(", ", down) + ")") + ": the nodes are up but refuse or drop new"
                     + " connections (authentication changed, too many connections, a node still starting); the plugin's log has the"
                     + " driver's reason");
         }
         return null;
+    }
+
+    /** The answer of the query that found its session blind and replaced it with one that opened. */
+    public static Failure reopened(String verboseMessage) {
+        return new Failure(Failure.Kind.NO_HOST, Failure.Kind.NO_HOST.status(), ErrorSource.DOWNSTREAM, "no node could run the"
+                + " query: the connections to the cluster were lost and are open again; run the query again", verboseMessage);
+    }
+
+    /**
+     * Whether a node this session holds down accepts TCP connections on its CQL port (within 500 ms). Then the node
+     * is back and only this session cannot see it: the driver marks a node up when a pool connection opens, and its
+     * control connection reconnects only through nodes it holds up, so a session whose pool connections are refused
+     * (its keyspace was dropped while the nodes were down) stays blind for good and must be replaced.
+     */
+    public static boolean aDownNodeAnswers(CqlSession session) {
+        for (Node n : session.getMetadata().getNodes().values()) {
+            if (n.getState() == NodeState.UP) {
+                continue;
+            }
+            try (Socket socket = new Socket()) {
+                if (n.getEndPoint().resolve() instanceof InetSocketAddress address && !address.isUnresolved()) {
+                    socket.connect(address, 500);
+                    return true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not this one
+            }
+        }
+        return false;
     }
 }

@@ -15,6 +15,14 @@ public interface CqlInstance extends AutoCloseable {
     /** The shared session, connecting on first call; throws the driver's exception when it cannot connect. */
     CqlSession session() throws InvalidSettingsException;
 
+    /**
+     * Drops {@code stale} if it is still this instance's session (closing it in the background), so that the next
+     * {@link #session()} opens a new one. For a session that cannot recover by itself: its nodes are back, but it
+     * only marks a node up once a pool connection opens, and those are refused (e.g. its keyspace was dropped).
+     */
+    default void reopen(CqlSession stale) {
+    }
+
     @Override
     void close();
 }

@@ -118,6 +118,17 @@ public final class QueryEngine {
                 if (c != null) {
                     m = c.failure("no node could run the query: ", m.verboseMessage());
                 }
+                if (c != null && c.noneUp() && PoolDiagnosis.aDownNodeAnswers(session)) {
+                    // the nodes are back, but this session cannot reconnect to them by itself: a new one either
+                    // works (the panel's next refresh runs) or fails with Save & test's words for the cause
+                    instance.reopen(session);
+                    try {
+                        session(instance, settings);
+                        m = PoolDiagnosis.reopened(m.verboseMessage());
+                    } catch (Throwable open) {
+                        m = Failure.querying(open, timeout); // as any query whose session cannot be opened
+                    }
+                }
             }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("query {} failed: {} {} {}", query.refId(), m.status(), m.source().wire(), m.message());

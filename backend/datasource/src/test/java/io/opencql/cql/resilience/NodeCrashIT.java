@@ -193,7 +193,7 @@ class NodeCrashIT {
         System.out.println("FIGURE crash: data source whose keyspace was dropped, " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back)
                 + " ms after the other one recovered: " + missing.status() + " " + missing.error());
         assertEquals(400, missing.status(), missing.error());
-        assertTrue(missing.error().contains("keyspace \"" + GONE + "\" does not exist (jsonData.keyspace)"), missing.error());
+        assertTrue(missing.error().contains("Keyspace \"" + GONE + "\" does not exist (jsonData.keyspace)"), missing.error());
         CheckHealthResult health = plugin.checkHealth().checkHealth(gone, Map.of(), RequestContext.NONE);
         System.out.println("FIGURE crash: Save & test of that data source: " + health.status() + " " + health.message());
         assertTrue(health.message().startsWith("Keyspace \"" + GONE + "\" does not exist"), health.message());

@@ -8,7 +8,10 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.EndPoint;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.internal.core.context.InternalDriverContext;
 import io.opencql.cql.CqlDataSource;
 import io.opencql.cql.kernel.CqlInstance;
@@ -53,6 +56,12 @@ class ClusterFailoverIT {
                     + " PRIMARY KEY (sensor, ts))");
             // on a loaded machine gossip may take longer than the driver's 10 s wait for every node to know the table
             await(admin::checkSchemaAgreement, 120, "every node to agree on the schema");
+            // agreement as the control node reads system.peers is not every node serving the table: on a cluster
+            // that had just formed, a prepare right after it still met a node answering "table readings does not
+            // exist"; ask each node itself
+            for (Node node : admin.getMetadata().getNodes().values()) {
+                await(() -> knowsTable(admin, node), 120, node.getEndPoint() + " to serve " + KEYSPACE + ".readings");
+            }
             PreparedStatement ins = admin.prepare("INSERT INTO " + KEYSPACE + ".readings (sensor, ts, v) VALUES (?, ?, ?)");
             var batch = BatchStatement.builder(BatchType.UNLOGGED).setConsistencyLevel(DefaultConsistencyLevel.ALL);
             long t = 1_700_000_000_000L;
@@ -84,6 +93,15 @@ class ClusterFailoverIT {
             EndPoint ep = ctx.getControlConnection().channel().getEndPoint();
             String host = ((InetSocketAddress) ep.resolve()).getAddress().getHostAddress();
             return Integer.parseInt(host.substring(host.lastIndexOf('.') + 1));
+        }
+    }
+
+    static boolean knowsTable(CqlSession admin, Node node) {
+        try {
+            admin.execute(SimpleStatement.newInstance("SELECT sensor FROM " + KEYSPACE + ".readings LIMIT 1").setNode(node));
+            return true;
+        } catch (InvalidQueryException notYet) {
+            return false;
         }
     }
 

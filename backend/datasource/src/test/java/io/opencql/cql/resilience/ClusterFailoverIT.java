@@ -12,6 +12,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.EndPoint;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.ReadFailureException;
 import com.datastax.oss.driver.internal.core.context.InternalDriverContext;
 import io.opencql.cql.CqlDataSource;
 import io.opencql.cql.kernel.CqlInstance;
@@ -58,7 +59,7 @@ class ClusterFailoverIT {
             await(admin::checkSchemaAgreement, 120, "every node to agree on the schema");
             // agreement as the control node reads system.peers is not every node serving the table: on a cluster
             // that had just formed, a prepare right after it still met a node answering "table readings does not
-            // exist"; ask each node itself
+            // exist", and a read a replica failing it; ask each node itself
             for (Node node : admin.getMetadata().getNodes().values()) {
                 await(() -> knowsTable(admin, node), 120, node.getEndPoint() + " to serve " + KEYSPACE + ".readings");
             }
@@ -98,10 +99,12 @@ class ClusterFailoverIT {
 
     static boolean knowsTable(CqlSession admin, Node node) {
         try {
-            admin.execute(SimpleStatement.newInstance("SELECT sensor FROM " + KEYSPACE + ".readings LIMIT 1").setNode(node));
+            // ALL: with RF=3 on 3 nodes every node is a replica, and each must answer
+            admin.execute(SimpleStatement.newInstance("SELECT sensor FROM " + KEYSPACE + ".readings LIMIT 1").setNode(node)
+                    .setConsistencyLevel(DefaultConsistencyLevel.ALL));
             return true;
-        } catch (InvalidQueryException notYet) {
-            return false;
+        } catch (InvalidQueryException | ReadFailureException notYet) {
+            return false; // the node itself, or a replica it asked, does not have the table yet
         }
     }
 

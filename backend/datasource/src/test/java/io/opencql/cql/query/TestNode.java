@@ -19,7 +19,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
 /**
@@ -37,8 +38,11 @@ final class TestNode {
     static final String PASSWORD = NODE.password();
     static final String DC = io.opencql.cql.testing.TestNode.setting("CQL_TEST_DC", "datacenter1");
 
-    /** Requests (pages) the shared session completed: lets a test see how many pages a query fetched. */
-    static final AtomicLong REQUESTS = new AtomicLong();
+    /**
+     * When each request (page) the shared session completed was sent (System.nanoTime): lets a test count the pages
+     * one query fetched, without a request of an earlier test (a cancelled query's page answered late) among them.
+     */
+    private static final Queue<Long> REQUEST_STARTS = new ConcurrentLinkedQueue<>();
 
     private static CqlSession session;
 
@@ -93,7 +97,7 @@ final class TestNode {
                     .addRequestTracker(new RequestTracker() {
                         @Override
                         public void onSuccess(Request request, long latencyNanos, DriverExecutionProfile profile, Node node, String prefix) {
-                            REQUESTS.incrementAndGet();
+                            REQUEST_STARTS.add(System.nanoTime() - latencyNanos);
                         }
 
                         @Override
@@ -111,6 +115,11 @@ final class TestNode {
             }));
         }
         return session;
+    }
+
+    /** Requests of the shared session sent at or after {@code nanoTime} and completed by now. */
+    static long requestsSentSince(long nanoTime) {
+        return REQUEST_STARTS.stream().filter(t -> t >= nanoTime).count();
     }
 
     static CqlSettings settings(boolean readOnly, int pageSize, long rowLimit, Duration queryTimeout) {

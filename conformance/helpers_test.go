@@ -277,6 +277,13 @@ type streamPacket struct {
 // cancels it (as Grafana does when the last subscriber leaves). Every packet must be a JSON frame.
 func runStream(t *testing.T, s dsSettings, path string, reqData []byte, max int, timeout time.Duration) []streamPacket {
 	t.Helper()
+	return runStreamEach(t, s, path, reqData, max, timeout, nil)
+}
+
+// runStreamEach is runStream calling each (when not nil) with the number of packets received so far after each
+// packet, on the test's goroutine: a test can write its next row once the previous one has arrived.
+func runStreamEach(t *testing.T, s dsSettings, path string, reqData []byte, max int, timeout time.Duration, each func(received int)) []streamPacket {
+	t.Helper()
 	h := sharedPlugin(t)
 	ctx := ctxTimeout(t, timeout)
 	stream, err := h.stream.RunStream(ctx, &pluginv2.RunStreamRequest{
@@ -319,6 +326,9 @@ func runStream(t *testing.T, s dsSettings, path string, reqData []byte, max int,
 			t.Errorf("RunStream %q packet %d cannot be decoded as a data frame: %v; packet: %s", path, len(packets), p.Err, pkt.Data)
 		}
 		packets = append(packets, p)
+		if each != nil {
+			each(len(packets))
+		}
 	}
 	return packets
 }

@@ -68,13 +68,13 @@ func TestCQLLiveStream(t *testing.T) {
 	}
 
 	written := []float64{2, 3, 4}
-	go func() {
-		for _, v := range written {
-			time.Sleep(700 * time.Millisecond) // a read in between: one packet per row
-			insert(time.Now(), v)
+	insert(time.Now(), written[0]) // after the answer: the tail catches up from it
+	// each next row only once the packet of the one before has arrived: a read in between, one packet per row
+	packets := runStreamEach(t, s, ch.Path, nil, len(written), 20*time.Second, func(received int) {
+		if received < len(written) {
+			insert(time.Now(), written[received])
 		}
-	}()
-	packets := runStream(t, s, ch.Path, nil, len(written), 20*time.Second)
+	})
 	if len(packets) != len(written) {
 		t.Fatalf("%d packets, want %d (one per row)", len(packets), len(written))
 	}

@@ -352,7 +352,31 @@ func TestStderrLogFormat(t *testing.T) {
 	h := sharedPlugin(t)
 	queryData(t, newSettings(t, nil, nil), selftestQuery("A"), query{RefID: "B", JSON: `{"refId":"B",`})
 	checkHealth(t, newSettings(t, `{"port":"abc"}`, nil))
-	time.Sleep(500 * time.Millisecond) // let asynchronous appenders flush
+	// a marker: the plugin warns about a RunStream of a channel it never issued. stderr is one pipe read in order,
+	// so once that line is recorded, every line the requests above wrote before it is too
+	marker := fmt.Sprintf("tail/log-marker-%d", time.Now().UnixNano())
+	stream, err := h.stream.RunStream(ctxTimeout(t, 30*time.Second), &pluginv2.RunStreamRequest{
+		PluginContext: newSettings(t, nil, nil).pluginContext(), Path: marker, Headers: map[string]string{},
+	})
+	if err != nil {
+		t.Fatalf("RunStream %s: %v", marker, err)
+	}
+	for {
+		if _, err := stream.Recv(); err != nil {
+			break // the plugin ends the call at once
+		}
+	}
+	logged := func() bool {
+		for _, line := range h.stderr.Since(0) {
+			if strings.Contains(line, marker) {
+				return true
+			}
+		}
+		return false
+	}
+	if !waitFor(30*time.Second, logged) {
+		t.Fatalf("the plugin's warning about RunStream %s never reached stderr", marker)
+	}
 	checkLogLines(t, h.stderr.Since(0), true)
 }
 

@@ -84,6 +84,11 @@ public final class CqlStreamHandler implements StreamHandler, AutoCloseable {
         }
     }
 
+    /** Reads of all tails that answered so far, each counted after its packet was sent (tests, metrics). */
+    public long reads() {
+        return registry.reads();
+    }
+
     /** Tails running now (tests, metrics). */
     public int running() {
         return running.size();

@@ -95,6 +95,7 @@ final class LiveTail {
                         }
                     }
                     cursor = p.next;
+                    registry.readDone();
                     if (p.limitReached && System.currentTimeMillis() - limitWarnedMs > LIMIT_WARNING_EVERY_MS) {
                         limitWarnedMs = System.currentTimeMillis();
                         LOG.warn("live stream {}: a read reached the row limit; rows past it in that read may be skipped"

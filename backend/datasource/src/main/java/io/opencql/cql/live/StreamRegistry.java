@@ -28,6 +28,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +103,7 @@ public final class StreamRegistry implements StreamIssuer {
         }
     });
     private final AtomicBoolean swept = new AtomicBoolean();
+    private final AtomicLong reads = new AtomicLong();
     private final AtomicBoolean writeWarned = new AtomicBoolean();
 
     /** @param dir where the entries' files go; null keeps them in memory only */
@@ -201,6 +203,16 @@ public final class StreamRegistry implements StreamIssuer {
             e.cursor = c.newer(e.cursor);
             save(e);
         }
+    }
+
+    /** A tail finished a read that answered (its rows, if any, already sent). */
+    void readDone() {
+        reads.incrementAndGet();
+    }
+
+    /** Reads that answered, over all tails: tests wait for reads after a point instead of sleeping. */
+    public long reads() {
+        return reads.get();
     }
 
     void endRun(Entry e) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,10 +81,21 @@ class DataSourceInstanceTest {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<CqlSession>> calls = new ArrayList<>();
+            List<Thread> callers = new CopyOnWriteArrayList<>();
             for (int i = 0; i < 16; i++) {
-                calls.add(pool.submit(instance::session));
+                calls.add(pool.submit(() -> {
+                    callers.add(Thread.currentThread());
+                    return instance.session();
+                }));
             }
-            Thread.sleep(200); // let them all queue up behind the one open
+            // all 16 queue up behind the one open: each caller parked (blocked or waiting) inside session(), the
+            // only place these tasks can wait
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!(callers.size() == 16 && callers.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+                    || t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.BLOCKED))) {
+                assertTrue(System.nanoTime() < deadline, "timed out waiting for the 16 callers to queue up");
+                Thread.sleep(5);
+            }
             factory.release.countDown();
             CqlSession first = calls.get(0).get(10, TimeUnit.SECONDS);
             for (Future<CqlSession> f : calls) {

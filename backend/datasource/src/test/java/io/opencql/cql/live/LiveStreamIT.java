@@ -248,6 +248,36 @@ class LiveStreamIT {
         }
     }
 
+    /**
+     * Waits until {@code n} more reads of {@code ds}'s tails have answered after the one under way now (which may have
+     * begun before the point of interest): a row such a read would send (a duplicate, a row the cursor should skip)
+     * has had {@code n} chances to arrive. The bound only stops a hang.
+     */
+    static void awaitReads(CqlDataSource ds, int n) throws InterruptedException {
+        long target = ds.streams().reads() + n + 1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (ds.streams().reads() < target) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + n + " more stream reads");
+            Thread.sleep(10);
+        }
+    }
+
+    /** Warnings logged so far that report a failed read. */
+    static long failedReads(ListAppender<ILoggingEvent> logs) {
+        synchronized (logs) { // the appender appends under its own lock
+            return logs.list.stream().filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains(": read failed (attempt "))
+                    .count();
+        }
+    }
+
+    static void awaitFailedReads(ListAppender<ILoggingEvent> logs, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (failedReads(logs) < n) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + n + " failed reads to be logged");
+            Thread.sleep(10);
+        }
+    }
+
     static void insert(PreparedStatement ins, int p, long tsMs, int seq) {
         admin.execute(ins.bind(p, Instant.ofEpochMilli(tsMs), seq, seq * 0.5));
     }
@@ -291,15 +321,16 @@ class LiveStreamIT {
         long tie = System.currentTimeMillis();
         insert(ins, p, tie, 10);
         expected.add(10);
-        Thread.sleep(700); // at least two reads see seq 10 alone
+        assertTrue(run.packets.waitFor(g -> g.seqs().contains(10), 20_000), "rows: " + run.packets.seqs());
+        awaitReads(ds, 2); // at least two reads see seq 10 alone
         insert(ins, p, tie, 11); // same millisecond, after the cursor reached it
         insert(ins, p, tie, 9); // same millisecond, sorts BEFORE the rows sent (clustering order)
         expected.addAll(List.of(11, 9));
-        Thread.sleep(700);
+        assertTrue(run.packets.waitFor(g -> g.seqs().containsAll(List.of(11, 9)), 20_000), "rows: " + run.packets.seqs());
         insert(ins, p, tie, 12);
         insert(ins, p, tie + 3, 13); // a tie and a newer row in one read
         expected.addAll(List.of(12, 13));
-        Thread.sleep(700);
+        assertTrue(run.packets.waitFor(g -> g.seqs().containsAll(List.of(12, 13)), 20_000), "rows: " + run.packets.seqs());
         Random rnd = new Random(7);
         long ts = tie + 3;
         for (int s = 100; s < 140; s++) {
@@ -311,7 +342,7 @@ class LiveStreamIT {
 
         assertTrue(run.packets.waitFor(g -> g.rows.size() >= expected.size(), 20_000),
                 "rows arrived: " + run.packets.seqs() + ", expected " + expected);
-        Thread.sleep(1_000); // any duplicate would come in the next reads
+        awaitReads(ds, 4); // any duplicate would come in the next reads
         assertExactlyOnceInTimeOrder(run.packets, expected);
         assertEquals(List.of(10), run.packets.seqs().subList(0, 1));
 
@@ -381,7 +412,7 @@ class LiveStreamIT {
         insert(ins, p, t - 5_000, 3); // older than that: not streamed (it shows on the next refresh)
         insert(ins, p, t + 10, 4);
         assertTrue(run.packets.waitFor(g -> g.rows.size() >= 3, 10_000), "rows: " + run.packets.seqs());
-        Thread.sleep(1_000);
+        awaitReads(ds, 4); // row 3, or a duplicate, would come in the next reads
         assertEquals(List.of(1, 2, 4), run.packets.seqs());
     }
 
@@ -406,8 +437,6 @@ class LiveStreamIT {
         assertNull(run.failure);
         assertEquals(0, ds.streams().running());
         insert(ins, p, System.currentTimeMillis(), 2);
-        Thread.sleep(600);
-        assertEquals(List.of(1), run.packets.seqs(), "nothing sent after the cancel");
         List<String> added = new ArrayList<>();
         for (Thread th : Thread.getAllStackTraces().keySet()) {
             if (!before.contains(th) && th.isAlive() && !th.getName().startsWith("cql-")) { // the session's own threads stay
@@ -415,6 +444,13 @@ class LiveStreamIT {
             }
         }
         assertEquals(List.of(), added, "threads the stream left behind");
+        // proof that row 2 was there to be read: a new run of the channel reads it (and reads on)
+        Runner again = new Runner(ds, ctx, path);
+        assertTrue(again.packets.waitFor(g -> g.seqs().contains(2), 10_000), "the new run's rows: " + again.packets.seqs());
+        awaitReads(ds, 2);
+        assertEquals(List.of(1), run.packets.seqs(), "nothing sent after the cancel");
+        again.cancel();
+        assertTrue(again.join(2_000));
         System.err.printf("FIGURE stream cancel: RunStream returned %d ms after the cancel%n", ms);
     }
 
@@ -429,14 +465,22 @@ class LiveStreamIT {
                 ("{\"contactPoints\":\"127.0.0.1:1\",\"keyspace\":\"" + KS + "\",\"localDatacenter\":\"datacenter1\"}")
                         .getBytes(StandardCharsets.UTF_8), good.decryptedSecureJsonData(), 2, "");
         PluginContext unreachable = new PluginContext(1, "opencql-cql-datasource", null, down, Map.of(), "", "", "");
-        Runner run = new Runner(ds, unreachable, path);
-        Thread.sleep(1_500); // first read failed, waiting to retry
-        long t = System.nanoTime();
-        run.cancel();
-        assertTrue(run.join(2_000), "RunStream returned after cancel");
-        System.err.printf("FIGURE stream cancel during back-off: returned %d ms after the cancel%n",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
-        assertEquals(0, run.packets.packets.size());
+        Logger tailLog = (Logger) LoggerFactory.getLogger(LiveTail.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        tailLog.addAppender(logs);
+        try {
+            Runner run = new Runner(ds, unreachable, path);
+            awaitFailedReads(logs, 1); // first read failed, waiting to retry (the warning is logged before the wait)
+            long t = System.nanoTime();
+            run.cancel();
+            assertTrue(run.join(2_000), "RunStream returned after cancel");
+            System.err.printf("FIGURE stream cancel during back-off: returned %d ms after the cancel%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
+            assertEquals(0, run.packets.packets.size());
+        } finally {
+            tailLog.detachAppender(logs);
+        }
     }
 
     @Test
@@ -465,9 +509,10 @@ class LiveStreamIT {
             insert(ins, p, tie, 6); // possibly read before the outage, possibly after: once either way
             expected.add(6);
 
+            long failedBefore = failedReads(logs);
             long downAt = System.nanoTime();
             outage.down();
-            Thread.sleep(3_000); // several failed reads
+            awaitFailedReads(logs, failedBefore + 2); // several failed reads
             assertTrue(run.thread.isAlive(), "the stream stays open while the database is away");
             assertNull(run.failure);
             outage.up();
@@ -484,7 +529,7 @@ class LiveStreamIT {
             assertTrue(run.packets.waitFor(g -> g.rows.size() >= expected.size(), 90_000),
                     "rows after the outage: " + run.packets.seqs());
             long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upAt);
-            Thread.sleep(1_000);
+            awaitReads(ds, 4); // any duplicate would come in the next reads
             assertExactlyOnceInTimeOrder(run.packets, expected);
             assertTrue(run.thread.isAlive());
             List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
@@ -528,7 +573,7 @@ class LiveStreamIT {
         Runner run2 = new Runner(second, ctx, path);
         insert(ins, p, System.currentTimeMillis() + 2, 5);
         assertTrue(run2.packets.waitFor(g -> g.rows.size() >= 3, 10_000), "rows: " + run2.packets.seqs());
-        Thread.sleep(800);
+        awaitReads(second, 4); // a repeated row would come in the next reads
         assertEquals(List.of(1, 2), run1.packets.seqs());
         assertEquals(List.of(3, 4, 5), run2.packets.seqs(), "continues after the last packet of the old process");
         assertTrue(run2.packets.packets.get(0).has("schema"), "a new run starts with the schema");
@@ -551,11 +596,11 @@ class LiveStreamIT {
         Runner run = new Runner(ds, ctx, path);
         long tie = System.currentTimeMillis();
         admin.execute(ins.bind(p, tie, 2));
-        Thread.sleep(600);
+        assertTrue(run.packets.waitFor(g -> g.seqs().contains(2), 10_000), "rows: " + run.packets.seqs());
         admin.execute(ins.bind(p, tie, 3)); // same millisecond, after the cursor reached it
         admin.execute(ins.bind(p, tie + 5, 4));
         assertTrue(run.packets.waitFor(g -> g.rows.size() >= 3, 10_000), "rows: " + run.packets.seqs());
-        Thread.sleep(600);
+        awaitReads(ds, 4); // a repeated row would come in the next reads
         assertEquals(List.of(2, 3, 4), run.packets.seqs());
         assertEquals(tie, run.packets.rows.get(0).get("ms").asLong(), "the epoch travels as a Grafana time (ms in JSON)");
     }

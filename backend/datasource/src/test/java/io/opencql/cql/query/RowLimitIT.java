@@ -45,13 +45,8 @@ class RowLimitIT {
         TestNode.session();
         long sent = System.nanoTime();
         DataResponse r = TestNode.run(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, extra), 0, 1));
-        // the driver tells its request tracker after completing the page's future: let the count settle (and
-        // give a page fetched by mistake the time to show up); only requests sent from here on are this query's
-        try {
-            Thread.sleep(300);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // only requests sent from here on are this query's; the count waits until each of them (a page fetched by
+        // mistake included) has completed
         return new Run(r, TestNode.requestsSentSince(sent));
     }
 

@@ -4,8 +4,10 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.session.Request;
+import com.datastax.oss.driver.api.core.tracker.RequestIdGenerator;
 import com.datastax.oss.driver.api.core.tracker.RequestTracker;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
@@ -43,6 +45,10 @@ final class TestNode {
      * one query fetched, without a request of an earlier test (a cancelled query's page answered late) among them.
      */
     private static final Queue<Long> REQUEST_STARTS = new ConcurrentLinkedQueue<>();
+    // when each request of the shared session was handed to the node (the driver asks the id generator then, on the
+    // sending thread) and when each that failed had started: with REQUEST_STARTS, what is still in flight
+    private static final Queue<Long> REQUEST_SENDS = new ConcurrentLinkedQueue<>();
+    private static final Queue<Long> REQUEST_FAILED_STARTS = new ConcurrentLinkedQueue<>();
 
     private static CqlSession session;
 
@@ -101,7 +107,30 @@ final class TestNode {
                         }
 
                         @Override
+                        public void onError(Request request, Throwable error, long latencyNanos, DriverExecutionProfile profile, Node node,
+                                            String prefix) {
+                            REQUEST_FAILED_STARTS.add(System.nanoTime() - latencyNanos);
+                        }
+
+                        @Override
                         public void close() {
+                        }
+                    })
+                    .withRequestIdGenerator(new RequestIdGenerator() {
+                        @Override
+                        public String getSessionRequestId() {
+                            return "t";
+                        }
+
+                        @Override
+                        public String getNodeRequestId(Request request, String parentId) {
+                            REQUEST_SENDS.add(System.nanoTime());
+                            return parentId;
+                        }
+
+                        @Override
+                        public Statement<?> getDecoratedStatement(Statement<?> statement, String requestId) {
+                            return statement; // no custom payload: the requests stay what the engine sent
                         }
                     })
                     .build();
@@ -117,9 +146,30 @@ final class TestNode {
         return session;
     }
 
-    /** Requests of the shared session sent at or after {@code nanoTime} and completed by now. */
+    /**
+     * Requests of the shared session sent at or after {@code nanoTime}, once every one of them has completed (the
+     * driver tells its tracker just after completing a request's future, so a caller can be back before the count);
+     * the bound only stops a hang.
+     */
     static long requestsSentSince(long nanoTime) {
-        return REQUEST_STARTS.stream().filter(t -> t >= nanoTime).count();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            long sent = REQUEST_SENDS.stream().filter(t -> t >= nanoTime).count();
+            long succeeded = REQUEST_STARTS.stream().filter(t -> t >= nanoTime).count();
+            long failed = REQUEST_FAILED_STARTS.stream().filter(t -> t >= nanoTime).count();
+            if (succeeded + failed >= sent) {
+                return succeeded;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(sent + " requests sent since the query began, only " + (succeeded + failed) + " completed");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     static CqlSettings settings(boolean readOnly, int pageSize, long rowLimit, Duration queryTimeout) {

@@ -81,7 +81,14 @@ class InstanceManagerTest {
         }
         assertNotSame(old, fresh);
         assertEquals(2, fresh.version);
-        Thread.sleep(300);
+        // proof that the grace period of "a" is over: "b" is replaced after it with the same grace, on the same
+        // single disposer thread, so its idle old instance closing means the grace task of "a" has run already
+        Thing otherOld;
+        try (var lease = m.acquire(ctx("b", 1, Map.of()))) {
+            otherOld = lease.instance();
+        }
+        m.acquire(ctx("b", 2, Map.of())).close();
+        waitUntil(() -> otherOld.closed, "the grace period of a later replacement to pass");
         assertFalse(old.closed, "still in use by a request: not closed even after the grace period");
         inFlight.close();
         assertTrue(old.closed, "closed as soon as the last request let go");
@@ -98,8 +105,7 @@ class InstanceManagerTest {
         }
         m.acquire(ctx("a", 1, Map.of("GF_SQL_ROW_LIMIT", "5"))).close(); // Grafana config changed
         assertFalse(old.closed, "not before the grace period");
-        Thread.sleep(400);
-        assertTrue(old.closed);
+        waitUntil(() -> old.closed, "the replaced idle instance to close after the grace period");
         m.close();
     }
 

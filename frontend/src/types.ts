@@ -1,7 +1,7 @@
 /*
- * The public contract between the editors, the backend and provisioning files. Key names and defaults mirror the
- * README sections "Configuration" and "Query model" exactly; src/contract.test.ts reads the README and fails when
- * the two drift apart.
+ * The public contract between the editors, the backend and provisioning files. Key names, defaults and allowed
+ * values mirror the backend's declarations (kernel/Setting.java, query/QueryKey.java) as generated into
+ * contract/settings.json and contract/query.json; src/contract.test.ts fails when they drift apart.
  */
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
@@ -182,7 +182,7 @@ export interface CqlColumn {
 
 /*
  * Every contract key, listed once. The Record types make the compiler reject a list that misses a key of the
- * interface or names one it does not have; contract.test.ts compares these lists with the README.
+ * interface or names one it does not have; contract.test.ts compares these lists with contract/*.json.
  */
 const JSON_DATA_KEY_SET: Record<Exclude<keyof CqlOptions, keyof DataSourceJsonData>, true> = {
   contactPoints: true,

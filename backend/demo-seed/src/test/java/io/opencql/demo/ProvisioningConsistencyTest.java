@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Static checks of docker/ and provisioning/ against each other, plugin.json, the README's documented contract and
- * the demo schema. No Docker engine runs where this project is built, so these files are never executed here;
+ * Static checks of docker/ and provisioning/ against each other, plugin.json, the declared contract (contract/*.json,
+ * generated from the backend's Setting and QueryKey declarations) and the demo schema. No Docker engine runs where this project is built, so these files are never executed here;
  * this test is what keeps them honest.
  */
 class ProvisioningConsistencyTest {
@@ -235,17 +235,18 @@ class ProvisioningConsistencyTest {
         JsonNode ds = datasource();
         assertEquals("cql-demo", ds.path("uid").asText(), "dashboards and the alert rule refer to uid cql-demo");
         assertTrue(ds.path("editable").asBoolean(), "editable: true");
-        Map<String, RepoFiles.ContractKey> json = repo.readmeTable("### `jsonData`");
-        Map<String, RepoFiles.ContractKey> secure = repo.readmeTable("### `secureJsonData`");
+        Map<String, RepoFiles.ContractKey> json = repo.contract("settings.json", "jsonData");
+        Map<String, RepoFiles.ContractKey> secure = repo.contract("settings.json", "secureJsonData");
         for (Iterator<Map.Entry<String, JsonNode>> it = ds.path("jsonData").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             RepoFiles.ContractKey key = json.get(e.getKey());
-            assertNotNull(key, DATASOURCE + ": jsonData." + e.getKey() + " is not documented in README (jsonData)");
+            assertNotNull(key, DATASOURCE + ": jsonData." + e.getKey() + " is not a declared setting (contract/settings.json)");
             assertType(key, provisioned(e.getValue()), DATASOURCE + ": jsonData." + e.getKey());
         }
         for (Iterator<String> it = ds.path("secureJsonData").fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            assertTrue(secure.containsKey(k), DATASOURCE + ": secureJsonData." + k + " is not documented in README");
+            assertTrue(secure.containsKey(k), DATASOURCE + ": secureJsonData." + k + " is not a declared setting"
+                    + " (contract/settings.json)");
         }
         assertEquals("$CQL_USERNAME", ds.path("secureJsonData").path("username").asText());
         assertEquals("$CQL_PASSWORD", ds.path("secureJsonData").path("password").asText());
@@ -255,7 +256,7 @@ class ProvisioningConsistencyTest {
             String k = commented.group(1);
             if (k.startsWith("tls")) {
                 assertTrue(json.containsKey(k) || secure.containsKey(k), DATASOURCE + ": commented key " + k
-                        + " is not documented in README");
+                        + " is not a declared setting (contract/settings.json)");
             }
         }
         JsonNode env = compose().path("services").path("grafana").path("environment");
@@ -309,7 +310,7 @@ class ProvisioningConsistencyTest {
     @Test
     void dashboardQueriesUseOnlyDocumentedKeysAndTheProvisionedDataSource() {
         JsonNode dashboard = repo.json(DASHBOARD, "the demo dashboard");
-        Map<String, RepoFiles.ContractKey> model = repo.readmeTable("## Query model");
+        Map<String, RepoFiles.ContractKey> model = repo.contract("query.json", "query");
         Map<String, JsonNode> queries = dashboardQueries(dashboard);
         assertTrue(queries.size() >= 6, "panels, annotation and variable queries expected, found " + queries.keySet());
         Set<String> formats = new TreeSet<>();
@@ -334,21 +335,24 @@ class ProvisioningConsistencyTest {
                 continue;
             }
             RepoFiles.ContractKey key = model.get(e.getKey());
-            assertNotNull(key, where + ": key '" + e.getKey() + "' is not in the README's query model");
+            assertNotNull(key, where + ": key '" + e.getKey() + "' is not a declared query key (contract/query.json)");
             assertType(key, e.getValue(), where + ": " + e.getKey());
         }
     }
 
     private static void assertType(RepoFiles.ContractKey key, JsonNode value, String where) {
         if (!key.allowedValues().isEmpty()) {
-            assertTrue(key.allowedValues().contains(value.asText()),
-                    where + " = " + value + ", documented values: " + key.allowedValues());
+            assertTrue(value.isTextual() && key.allowedValues().contains(value.asText()),
+                    where + " = " + value + ", declared values: " + key.allowedValues());
         } else if (key.type().equals("number")) {
             assertTrue(value.isNumber(), where + " must be a number, is " + value);
         } else if (key.type().equals("boolean")) {
             assertTrue(value.isBoolean(), where + " must be a boolean, is " + value);
         } else if (key.type().equals("string")) {
             assertTrue(value.isTextual(), where + " must be a string, is " + value);
+        } else {
+            assertEquals("object", key.type(), where + ": unknown declared type");
+            assertTrue(value.isObject(), where + " must be an object, is " + value);
         }
     }
 
@@ -381,7 +385,7 @@ class ProvisioningConsistencyTest {
         assertEquals(datasource().path("uid").asText(), a.path("datasourceUid").asText(), "the query's data source");
         assertTrue(a.path("relativeTimeRange").path("from").asInt() > 0, "the query needs a time range");
         JsonNode model = a.path("model");
-        checkQueryKeys("alert query", model, repo.readmeTable("## Query model"));
+        checkQueryKeys("alert query", model, repo.contract("query.json", "query"));
         if (model.has("datasource")) {
             assertDataSource(model.path("datasource"), "alert query");
         }

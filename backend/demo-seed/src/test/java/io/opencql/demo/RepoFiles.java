@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** The repository's files as the consistency test reads them: YAML, JSON, the README's contract tables. */
+/** The repository's files as the consistency test reads them: YAML, JSON, the declared contract (contract/). */
 final class RepoFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,39 +81,23 @@ final class RepoFiles {
         }
     }
 
-    /** One row of a README contract table: the key, its type cell and the allowed values written in backticks. */
+    /** One declared key of the contract: its JSON type and, when it has them, the only values it takes. */
     record ContractKey(String key, String type, List<String> allowedValues) {}
 
     /**
-     * The table under the README heading {@code heading} (exact line), up to the next heading: first cell of
-     * each row is a backticked key; values listed in backticks in the type cell (e.g. {@code `table` \| `time_series`})
-     * are the only allowed values.
+     * One part ({@code jsonData}, {@code secureJsonData}, {@code query}, {@code editorOnly}) of a contract file
+     * under contract/, as the backend's declarations generate it (kernel/Setting.java, query/QueryKey.java; its
+     * ContractAgreementTest keeps the committed file equal to them).
      */
-    Map<String, ContractKey> readmeTable(String heading) {
-        String readme = text("README.md", "the documented contract");
-        int at = readme.indexOf("\n" + heading + "\n");
-        assertTrue(at >= 0, "README.md has no section '" + heading + "'");
-        String rest = readme.substring(at + heading.length() + 2);
-        Matcher next = Pattern.compile("(?m)^#{1,6} ").matcher(rest);
-        String section = next.find() ? rest.substring(0, next.start()) : rest;
+    Map<String, ContractKey> contract(String file, String part) {
+        JsonNode keys = json("contract/" + file, "generated from the backend's declarations").path(part);
+        assertTrue(keys.isObject() && keys.size() > 0, "contract/" + file + " has no keys under '" + part + "'");
         Map<String, ContractKey> out = new LinkedHashMap<>();
-        for (String line : section.split("\n")) {
-            if (!line.startsWith("| `")) {
-                continue;
-            }
-            String[] cells = line.split("(?<!\\\\)\\|");
-            String key = cells[1].strip().replace("`", "");
-            String type = cells.length > 2 ? cells[2].strip() : "";
+        keys.fields().forEachRemaining(e -> {
             List<String> allowed = new ArrayList<>();
-            if (type.contains("\\|")) {
-                Matcher m = Pattern.compile("`([^`]+)`").matcher(type);
-                while (m.find()) {
-                    allowed.add(m.group(1));
-                }
-            }
-            out.put(key, new ContractKey(key, type, allowed));
-        }
-        assertTrue(!out.isEmpty(), "README.md section '" + heading + "' has no `key` rows");
+            e.getValue().path("values").forEach(v -> allowed.add(v.asText()));
+            out.put(e.getKey(), new ContractKey(e.getKey(), e.getValue().path("type").asText(), allowed));
+        });
         return out;
     }
 }

@@ -12,7 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the query editor sends for one query (README "Query model" is the contract: key names and defaults).
+ * What the query editor sends for one query (README "Query model" is the contract: key names and defaults,
+ * declared in {@link QueryKey}).
  * Unknown keys (refId, datasource, intervalMs, hide, …) are ignored; a known key of the wrong type is a 400
  * naming the key.
  *
@@ -48,8 +49,8 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d|w)");
 
-    public static final long DEFAULT_STREAM_INTERVAL_MS = 1000;
-    public static final long MIN_STREAM_INTERVAL_MS = 250;
+    public static final long DEFAULT_STREAM_INTERVAL_MS = QueryKey.STREAM_INTERVAL_MS.defaultValue(Long.class);
+    public static final long MIN_STREAM_INTERVAL_MS = QueryKey.STREAM_INTERVAL_MS.minimum();
 
     public enum Format { TABLE, TIME_SERIES }
 
@@ -96,13 +97,13 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
                 timeColumn == null || timeColumn.isBlank() ? null : timeColumn.trim(),
                 alias == null || alias.isEmpty() ? null : alias,
                 fill(root),
-                number(root, "fillValue", 0),
+                number(root, "fillValue", QueryKey.FILL_VALUE.defaultValue(Double.class)),
                 rowLimit,
-                bool(root, "stream"),
+                bool(root, "stream", QueryKey.STREAM.defaultValue(Boolean.class)),
                 interval,
                 timeGroup(text(root, "timeGroup")),
                 aggregate(text(root, "aggregate")),
-                bool(root, "timeGroupOnNode", true));
+                bool(root, "timeGroupOnNode", QueryKey.TIME_GROUP_ON_NODE.defaultValue(Boolean.class)));
     }
 
     private static Step timeGroup(String v) {
@@ -135,7 +136,7 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
 
     private static TimeGroup.Aggregate aggregate(String v) {
         if (v == null || v.isBlank()) {
-            return TimeGroup.Aggregate.AVG;
+            return QueryKey.AGGREGATE.defaultValue(TimeGroup.Aggregate.class);
         }
         try {
             return TimeGroup.Aggregate.valueOf(v.trim().toUpperCase(Locale.ROOT));
@@ -146,7 +147,7 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
 
     private static Format format(JsonNode v) {
         if (v == null || v.isNull()) {
-            return Format.TABLE;
+            return QueryKey.FORMAT.defaultValue(Format.class);
         }
         if (v.isIntegralNumber()) {
             // sqlds' numeric FormatQueryOption
@@ -159,7 +160,8 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
         }
         if (v.isTextual()) {
             switch (v.asText().trim().toLowerCase(Locale.ROOT)) {
-                case "": case "table": return Format.TABLE;
+                case "": return QueryKey.FORMAT.defaultValue(Format.class);
+                case "table": return Format.TABLE;
                 case "time_series": case "timeseries": return Format.TIME_SERIES;
                 default: throw QueryException.badRequest("query key 'format': \"" + v.asText()
                         + "\" is not supported; use \"table\" or \"time_series\"");
@@ -171,7 +173,7 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
     private static Fill fill(JsonNode root) {
         String f = text(root, "fill");
         if (f == null || f.isBlank()) {
-            return Fill.NONE;
+            return QueryKey.FILL.defaultValue(Fill.class);
         }
         try {
             return Fill.valueOf(f.trim().toUpperCase(Locale.ROOT));
@@ -214,10 +216,6 @@ public record QueryModel(String cql, Format format, String timeColumn, String al
             throw wrongType(key, "a number", v);
         }
         return v.asDouble();
-    }
-
-    private static boolean bool(JsonNode root, String key) {
-        return bool(root, key, false);
     }
 
     private static boolean bool(JsonNode root, String key, boolean dflt) {

@@ -216,7 +216,7 @@ func startsAndAnswers(t *testing.T, wrapper, wantJava string, extraEnv ...string
 	}
 	for _, line := range h.stderr.Since(0) {
 		low := strings.ToLower(line)
-		if strings.Contains(low, "[cds") || strings.Contains(low, "shared archive") || strings.Contains(low, "restricted method") ||
+		if strings.Contains(low, "[cds") || strings.Contains(low, "[aot") || strings.Contains(low, "shared archive") || strings.Contains(low, "restricted method") ||
 			strings.Contains(line, "WARNING:") || strings.Contains(low, "sun.misc.unsafe") {
 			t.Errorf("JVM warning on stderr: %s", line)
 		}

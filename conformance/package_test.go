@@ -198,9 +198,15 @@ func TestPackageZipInstallsByUnzipping(t *testing.T) {
 		t.Errorf("the plugin process runs %s, want the bundled runtime %s (the launcher must exec it)", exe, wantExe)
 	}
 	for _, line := range h.stderr.Since(0) {
-		if strings.Contains(line, "[cds") || strings.Contains(strings.ToLower(line), "shared archive") {
-			t.Errorf("the class-data-sharing archive does not map after unzip: %s", line)
+		if strings.Contains(line, "[cds") || strings.Contains(line, "[aot") || strings.Contains(strings.ToLower(line), "shared archive") {
+			t.Errorf("the start-up archive (CDS, or the AOT cache on Java 25+) does not map after unzip: %s", line)
 		}
+	}
+	// and the process really maps it (a JVM may also drop an archive silently)
+	if maps, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", h.cmd.Process.Pid)); err != nil {
+		t.Errorf("cannot read the plugin's memory map: %v", err)
+	} else if !strings.Contains(string(maps), filepath.Join("lib", "app.jsa")) {
+		t.Errorf("the plugin process does not map lib/app.jsa: started without its start-up archive")
 	}
 }
 
@@ -249,7 +255,8 @@ func TestPackageDamagedCDSArchiveIsSkipped(t *testing.T) {
 	}
 	warned := false
 	for _, line := range h.stderr.Since(0) {
-		if strings.Contains(line, "app.jsa") {
+		// Java 17's CDS names the file; Java 25's AOT cache says "AOT cache" on an [aot] line
+		if strings.Contains(line, "app.jsa") || (strings.Contains(line, "[aot") && strings.Contains(line, "AOT cache")) {
 			warned = true
 			t.Logf("stderr: %s", line)
 		}

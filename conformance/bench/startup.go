@@ -88,7 +88,7 @@ func jvmFlags(args []string) []string {
 		switch {
 		case a == "-cp" || a == "-classpath":
 			i++
-		case strings.HasPrefix(a, "-XX:SharedArchiveFile="), a == "-XX:+VerifySharedSpaces":
+		case strings.HasPrefix(a, "-XX:SharedArchiveFile="), strings.HasPrefix(a, "-XX:AOTCache="), a == "-XX:+VerifySharedSpaces":
 		case !strings.HasPrefix(a, "-"):
 			return out // the main class
 		default:

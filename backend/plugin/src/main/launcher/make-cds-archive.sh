@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Build step (-Pbundle-jre only): start the packaged plugin once as Grafana would, let it reach the handshake, stop it, and keep
-# the class list it loaded as a CDS archive (lib/app.jsa) that later starts map instead of loading classes.
+# Build step (-Pbundle-jre only): start the packaged plugin once as Grafana would, let it reach the handshake, stop
+# it, and keep what it loaded as lib/app.jsa, which later starts of the bundled runtime map instead of loading:
+#   - Java 25 or newer: an ahead-of-time cache (-XX:AOTCacheOutput; classes loaded and linked, method profiles),
+#     written by a second JVM that the first one starts as it exits;
+#   - Java 17 to 24: a dynamic class-data-sharing archive (-XX:ArchiveClassesAtExit).
+# The launcher tells the two apart by the runtime's version. Either is valid only for the JVM that wrote it.
 # Usage: make-cds-archive.sh DIST_DIR
 set -euo pipefail
 dist=$1
@@ -9,17 +13,27 @@ dist=$1
 platform=linux_amd64
 [ -r "$dist/jre/release-platform" ] && read -r platform _ < "$dist/jre/release-platform"
 launcher=$dist/gpx_cql_$platform
-rm -f "$dist/lib/app.jsa"
+major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$dist/jre/release" | head -1)
+record="-XX:ArchiveClassesAtExit=lib/app.jsa"
+[ "${major:-0}" -ge 25 ] && record="-XX:AOTCacheOutput=lib/app.jsa"
+rm -f "$dist/lib/app.jsa" "$dist/lib/app.jsa.config"
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
-env -i grafana_plugin_type=datasource GF_PLUGIN_JVM_OPTS="-XX:ArchiveClassesAtExit=lib/app.jsa" \
+env -i grafana_plugin_type=datasource GF_PLUGIN_JVM_OPTS="$record" \
   JAVA_HOME="${JAVA_HOME:-}" PATH="${PATH}" "$launcher" > "$out" 2> "$err" &
 pid=$!
-for _ in $(seq 1 300); do [ -s "$out" ] && break; sleep 0.1; done
+# bounds for a hang only (a loaded build machine is slow): the handshake, then the archive's writing
+for _ in $(seq 1 1200); do [ -s "$out" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 if ! grep -q '^1|2|tcp|' "$out"; then
   echo "make-cds-archive: the plugin did not print its handshake:" >&2; cat "$err" >&2; kill -KILL $pid 2>/dev/null || true; exit 1
 fi
 kill -TERM $pid
 wait $pid || true
+if [ "${major:-0}" -ge 25 ]; then
+  # the exiting JVM hands the recorded configuration to a child JVM that assembles the cache; wait for its word
+  for _ in $(seq 1 6000); do grep -q 'AOTCache creation is complete' "$err" && break; sleep 0.1; done
+  grep -q 'AOTCache creation is complete' "$err" || { echo "make-cds-archive: the AOT cache was not completed" >&2; cat "$err" >&2; exit 1; }
+fi
 [ -s "$dist/lib/app.jsa" ] || { echo "make-cds-archive: no archive written" >&2; cat "$err" >&2; exit 1; }
-echo "CDS archive: $(du -h "$dist/lib/app.jsa" | cut -f1)"
+rm -f "$dist/lib/app.jsa.config"
+echo "start-up archive (Java ${major:-?}): $(du -h "$dist/lib/app.jsa" | cut -f1)"

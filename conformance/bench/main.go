@@ -23,6 +23,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/opencql/cql-datasource/conformance/internal/pluginhost"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
 var (
@@ -125,18 +126,27 @@ func run() error {
 	rep.add(start)
 	rep.add(rss)
 
-	// selftest: the protocol round trip without a database
-	var st []time.Duration
+	// selftest: the protocol round trip without a database, alternating with gRPC's own health check (served by
+	// grpc-java's service on the same transport and executor, none of our code: the floor under any handler)
+	var st, hc []time.Duration
+	health := healthpb.NewHealthClient(ours.h.Conn)
 	for i := 0; i < *selftests+50; i++ {
 		d, _, err := ours.query(pluginQuery("A", `{"refId":"A","queryType":"selftest"}`, "selftest"))
 		if err != nil {
 			return fmt.Errorf("selftest: %w", err)
 		}
+		dh, err := healthCheck(health)
+		if err != nil {
+			return fmt.Errorf("gRPC health check: %w", err)
+		}
 		if i >= 50 {
 			st = append(st, d)
+			hc = append(hc, dh)
 		}
 	}
 	rep.add(row{figure: fmt.Sprintf("selftest QueryData round trip, %d sequential (p50 / p99)", len(st)), plugin: st, pct: true, load: loadavg()})
+	rep.add(row{figure: fmt.Sprintf("gRPC health Check round trip (grpc-java's service: the transport's floor), %d, alternating with the selftests (p50 / p99)", len(hc)),
+		plugin: hc, pct: true, load: loadavg()})
 
 	// first query: each plugin opens its session here
 	first := row{figure: "first query of a data source (opens the session)", load: loadavg()}
@@ -458,6 +468,22 @@ func queryData(h *pluginhost.Host, pc *pluginv2.PluginContext, qs ...*pluginv2.D
 	}
 	a := answer{res}
 	return d, a, a.err()
+}
+
+// healthCheck is one grpc.health.v1 Check of the "plugin" service, as go-plugin's own health probe sends it.
+func healthCheck(c healthpb.HealthClient) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), rpcTimout)
+	defer cancel()
+	t0 := time.Now()
+	r, err := c.Check(ctx, &healthpb.HealthCheckRequest{Service: "plugin"})
+	d := time.Since(t0)
+	if err != nil {
+		return 0, err
+	}
+	if r.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		return 0, fmt.Errorf("status %v", r.GetStatus())
+	}
+	return d, nil
 }
 
 // dashboard runs n refreshes of a dashboard of p panels: each refresh sends p QueryData requests at once (as

@@ -57,7 +57,7 @@ final class ProtoAdapter {
         var out = io.opencql.grafana.transport.proto.pluginv2.QueryDataResponse.newBuilder();
         try {
             for (Map.Entry<String, DataResponse> e : response.responses().entrySet()) {
-                out.putResponses(e.getKey(), dataResponse(e.getKey(), e.getValue()));
+                out.putResponses(e.getKey(), dataResponse(e.getValue()));
             }
         } finally {
             response.responses().values().forEach(DataResponse::closeFrames);
@@ -65,12 +65,9 @@ final class ProtoAdapter {
         return out.build();
     }
 
-    static io.opencql.grafana.transport.proto.pluginv2.DataResponse dataResponse(String refId, DataResponse r) {
+    static io.opencql.grafana.transport.proto.pluginv2.DataResponse dataResponse(DataResponse r) {
         var b = io.opencql.grafana.transport.proto.pluginv2.DataResponse.newBuilder().setStatus(r.status());
         for (Frame f : r.frames()) {
-            if (f.refId().isEmpty()) {
-                f.setRefId(refId);
-            }
             b.addFrames(arrow(f));
         }
         if (r.isError()) {

@@ -9,16 +9,14 @@ import io.opencql.cql.live.CqlStreamHandler;
 import io.opencql.cql.live.StreamRegistry;
 import io.opencql.cql.query.CqlQueries;
 import io.opencql.cql.query.ResponseBudget;
-import io.opencql.grafana.backend.CallResourceRequest;
-import io.opencql.grafana.backend.CallResourceResponse;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.Plugin;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
-import io.opencql.grafana.backend.ResourceSender;
 import io.opencql.grafana.instance.IdleTimeout;
 import io.opencql.grafana.instance.InstanceManager;
 import io.opencql.grafana.query.QueryRunner;
+import io.opencql.grafana.resource.ResourceRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,6 +39,7 @@ public final class CqlDataSource implements AutoCloseable {
     private final QueryRunner<CqlInstance> queryData;
     private final StreamRegistry streamRegistry;
     private final CqlStreamHandler streams;
+    private final ResourceRouter resources;
 
     /** Live stream state in {@link StreamRegistry#defaultDirectory()}. */
     public CqlDataSource() {
@@ -70,6 +69,7 @@ public final class CqlDataSource implements AutoCloseable {
         CqlQueries queries = new CqlQueries(streamRegistry, budget);
         this.queryData = new QueryRunner<>(instances, queries, "cql-query");
         this.streams = new CqlStreamHandler(streamRegistry, queries, instances);
+        this.resources = SchemaResources.router(instances);
     }
 
     /** grafana.ini's instance_idle_timeout for this plugin; a value that does not parse is logged and the default used. */
@@ -96,7 +96,7 @@ public final class CqlDataSource implements AutoCloseable {
         return new Plugin(
                 queryData,
                 this::checkHealth,
-                this::callResource,
+                resources,
                 streams,
                 this::close);
     }
@@ -105,22 +105,6 @@ public final class CqlDataSource implements AutoCloseable {
         try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(ctx)) {
             return HealthCheck.check(lease.instance());
         }
-    }
-
-    void callResource(CallResourceRequest req, ResourceSender sender, RequestContext rc) {
-        CallResourceResponse rejected = SchemaResources.reject(req);
-        if (rejected != null) {
-            sender.send(rejected);
-            return;
-        }
-        CallResourceResponse answer;
-        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(req.context())) {
-            answer = SchemaResources.answer(req, lease.instance());
-        } catch (Exception e) {
-            LOG.error("resource {} failed", req.path(), e);
-            answer = CallResourceResponse.json(500, "{\"error\":\"internal error\"}");
-        }
-        sender.send(answer);
     }
 
     /** The instances (tests and metrics). */

@@ -9,10 +9,7 @@ import io.opencql.cql.live.CqlStreamHandler;
 import io.opencql.cql.live.StreamRegistry;
 import io.opencql.cql.query.CqlQueries;
 import io.opencql.cql.query.ResponseBudget;
-import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.Plugin;
-import io.opencql.grafana.backend.PluginContext;
-import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.instance.IdleTimeout;
 import io.opencql.grafana.instance.InstanceManager;
 import io.opencql.grafana.query.QueryRunner;
@@ -95,16 +92,10 @@ public final class CqlDataSource implements AutoCloseable {
     public Plugin plugin() {
         return new Plugin(
                 queryData,
-                this::checkHealth,
+                (req, rc) -> instances.with(req.context(), HealthCheck::check),
                 resources,
                 streams,
                 this::close);
-    }
-
-    CheckHealthResult checkHealth(PluginContext ctx, Map<String, String> headers, RequestContext rc) throws Exception {
-        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(ctx)) {
-            return HealthCheck.check(lease.instance());
-        }
     }
 
     /** The instances (tests and metrics). */

@@ -76,8 +76,7 @@ public final class SchemaResources {
 
     /** Reads with the instance's session; a cluster that cannot be used is 502 with Save &amp; test's words. */
     private static CallResourceResponse read(ResourceCall call, InstanceManager<CqlInstance> instances, Read read) throws Exception {
-        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(call.request().context())) {
-            CqlInstance instance = lease.instance();
+        return instances.with(call.request().context(), instance -> {
             CqlSettings settings;
             try {
                 settings = instance.settings();
@@ -95,7 +94,7 @@ public final class SchemaResources {
             } catch (RuntimeException e) {
                 return error(502, Failure.connecting(e, settings).message());
             }
-        }
+        });
     }
 
     static List<String> keyspaces(CqlSession session) {

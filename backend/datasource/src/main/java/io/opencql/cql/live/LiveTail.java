@@ -149,27 +149,28 @@ final class LiveTail {
         // the window starts at the cursor's horizon, at or before the newest time sent (ties and late rows,
         // TailCursor); times are whole milliseconds in CQL
         TimeRange window = new TimeRange(Math.floorDiv(cursor.horizonNanos(), NANOS_PER_MS), toMs);
-        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(ctx)) {
-            CqlInstance instance = lease.instance();
-            try {
-                stop.interruptibly(instance::session); // opening a session cannot be cancelled otherwise
-                try (StreamRows rows = queries.readStream(instance, model, entry.spec().refId(), window, model.streamIntervalMs(), stop)) {
-                    TailCursor.Step step = cursor.advance(rows.frame(), rows.timeField(), toMs * NANOS_PER_MS,
-                            TailCursor.LATENESS.toNanos());
-                    Frame send = null;
-                    if (step.rows().length > 0) {
-                        send = FrameRows.select(rows.frame(), step.rows());
-                        send.setRefId(entry.spec().refId()); // a packet belongs to the query that issued the channel
-                        send.setMeta(packetMeta(rows.frame().meta()));
+        try {
+            return instances.with(ctx, instance -> {
+                try {
+                    stop.interruptibly(instance::session); // opening a session cannot be cancelled otherwise
+                    try (StreamRows rows = queries.readStream(instance, model, entry.spec().refId(), window, model.streamIntervalMs(), stop)) {
+                        TailCursor.Step step = cursor.advance(rows.frame(), rows.timeField(), toMs * NANOS_PER_MS,
+                                TailCursor.LATENESS.toNanos());
+                        Frame send = null;
+                        if (step.rows().length > 0) {
+                            send = FrameRows.select(rows.frame(), step.rows());
+                            send.setRefId(entry.spec().refId()); // a packet belongs to the query that issued the channel
+                            send.setMeta(packetMeta(rows.frame().meta()));
+                        }
+                        return new Poll(send, step.next(), rows.limitReached());
                     }
-                    return new Poll(send, step.next(), rows.limitReached());
+                } catch (CancellationException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // described while the instance is at hand: a timeout message names the data source's own setting
+                    throw new ReadFailure(CqlQueries.describe(e, instance), e);
                 }
-            } catch (CancellationException e) {
-                throw e;
-            } catch (Exception e) {
-                // described while the instance is at hand: a timeout message names the data source's own setting
-                throw new ReadFailure(CqlQueries.describe(e, instance), e);
-            }
+            });
         } finally {
             stop.forgetListeners();
         }

@@ -29,8 +29,8 @@ final class DiagnosticsService extends DiagnosticsGrpc.DiagnosticsImplBase {
             if (handler == null) {
                 return ProtoAdapter.health(CheckHealthResult.ok(""));
             }
-            var ctx = ProtoAdapter.context(request.getPluginContext(), TenantInterceptor.tenant());
-            return ProtoAdapter.health(handler.checkHealth(ctx, request.getHeadersMap(), GrpcRequestContext.current()));
+            return ProtoAdapter.health(handler.checkHealth(ProtoAdapter.health(request, TenantInterceptor.tenant()),
+                    GrpcRequestContext.current()));
         }, error -> ProtoAdapter.health(CheckHealthResult.error("internal error in the plugin: " + error)));
     }
 

@@ -95,6 +95,11 @@ final class ProtoAdapter {
         }
     }
 
+    static io.opencql.grafana.backend.CheckHealthRequest health(io.opencql.grafana.transport.proto.pluginv2.CheckHealthRequest r,
+                                                               String tenantId) {
+        return new io.opencql.grafana.backend.CheckHealthRequest(context(r.getPluginContext(), tenantId), r.getHeadersMap());
+    }
+
     static CheckHealthResponse health(CheckHealthResult r) {
         var b = CheckHealthResponse.newBuilder()
                 .setStatus(switch (r.status()) {

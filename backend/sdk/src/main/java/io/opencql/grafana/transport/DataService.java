@@ -21,7 +21,7 @@ final class DataService extends DataGrpc.DataImplBase {
     @Override
     public void queryData(io.opencql.grafana.transport.proto.pluginv2.QueryDataRequest request,
                           StreamObserver<QueryDataResponse> observer) {
-        QueryDataRequest req = ProtoAdapter.queryData(request, TenantInterceptor.tenant());
-        guard.unary("queryData", observer, () -> ProtoAdapter.queryData(handler.queryData(req, GrpcRequestContext.current())), null);
+        QueryDataRequest req = QueryDataAdapter.queryData(request, TenantInterceptor.tenant());
+        guard.unary("queryData", observer, () -> QueryDataAdapter.queryData(handler.queryData(req, GrpcRequestContext.current())), null);
     }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of the query path (io.opencql.cql.query.QueryPathBenchmark): the bare driver vs the plugin's
-# QueryEngine + Arrow encoding on 1,000,000 rows, with medians, their ratio and the peak RSS.
+# query path (CqlQueries) + Arrow encoding on 1,000,000 rows, with medians, their ratio and the peak RSS.
 # Usage: tools/bench-query.sh [rows=1000000] [runs=5] [warmup=2] [pageSize=5000]
 # Env: CQL_TEST_HOST (default 127.0.0.1:19042; start a node with tools/cassandra-node.sh start),
 #      CQL_TEST_USER / CQL_TEST_PASSWORD (default cassandra/cassandra), BENCH_HEAP (default 256m),

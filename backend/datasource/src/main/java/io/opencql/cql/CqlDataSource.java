@@ -7,17 +7,13 @@ import io.opencql.cql.connect.SessionFactory;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.live.CqlStreamHandler;
 import io.opencql.cql.live.StreamRegistry;
-import io.opencql.cql.query.QueryEngine;
+import io.opencql.cql.query.CqlQueries;
 import io.opencql.cql.query.ResponseBudget;
-import io.opencql.grafana.backend.CallResourceRequest;
-import io.opencql.grafana.backend.CallResourceResponse;
-import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.Plugin;
-import io.opencql.grafana.backend.PluginContext;
-import io.opencql.grafana.backend.RequestContext;
-import io.opencql.grafana.backend.ResourceSender;
 import io.opencql.grafana.instance.IdleTimeout;
 import io.opencql.grafana.instance.InstanceManager;
+import io.opencql.grafana.query.QueryRunner;
+import io.opencql.grafana.resource.ResourceRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CQL data source's capabilities, as the SDK serves them: one {@link CqlInstance} per data source (and
- * settings version), its queries run in parallel by {@link ParallelQueryData}, health and schema resources
+ * settings version), its queries run by the SDK's {@link QueryRunner} with the {@link CqlQueries} driver, health and schema resources
  * from the connect package, Live streams from the live package. Closing it ends every stream and closes every
  * session.
  */
@@ -37,9 +33,10 @@ public final class CqlDataSource implements AutoCloseable {
     static final Duration GRACE = Duration.ofSeconds(5);
 
     private final InstanceManager<CqlInstance> instances;
-    private final ParallelQueryData queryData;
+    private final QueryRunner<CqlInstance> queryData;
     private final StreamRegistry streamRegistry;
     private final CqlStreamHandler streams;
+    private final ResourceRouter resources;
 
     /** Live stream state in {@link StreamRegistry#defaultDirectory()}. */
     public CqlDataSource() {
@@ -66,9 +63,10 @@ public final class CqlDataSource implements AutoCloseable {
     CqlDataSource(SessionFactory sessions, Path streamState, Duration idleTimeout, ResponseBudget budget) {
         this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE, idleTimeout);
         this.streamRegistry = new StreamRegistry(streamState);
-        QueryEngine engine = new QueryEngine(streamRegistry, budget);
-        this.queryData = new ParallelQueryData(instances, engine::execute);
-        this.streams = new CqlStreamHandler(streamRegistry, engine, instances);
+        CqlQueries queries = new CqlQueries(streamRegistry, budget);
+        this.queryData = new QueryRunner<>(instances, queries, "cql-query");
+        this.streams = new CqlStreamHandler(streamRegistry, queries, instances);
+        this.resources = SchemaResources.router(instances);
     }
 
     /** grafana.ini's instance_idle_timeout for this plugin; a value that does not parse is logged and the default used. */
@@ -94,32 +92,10 @@ public final class CqlDataSource implements AutoCloseable {
     public Plugin plugin() {
         return new Plugin(
                 queryData,
-                this::checkHealth,
-                this::callResource,
+                (req, rc) -> instances.with(req.context(), HealthCheck::check),
+                resources,
                 streams,
                 this::close);
-    }
-
-    CheckHealthResult checkHealth(PluginContext ctx, Map<String, String> headers, RequestContext rc) throws Exception {
-        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(ctx)) {
-            return HealthCheck.check(lease.instance());
-        }
-    }
-
-    void callResource(CallResourceRequest req, ResourceSender sender, RequestContext rc) {
-        CallResourceResponse rejected = SchemaResources.reject(req);
-        if (rejected != null) {
-            sender.send(rejected);
-            return;
-        }
-        CallResourceResponse answer;
-        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(req.context())) {
-            answer = SchemaResources.answer(req, lease.instance());
-        } catch (Exception e) {
-            LOG.error("resource {} failed", req.path(), e);
-            answer = CallResourceResponse.json(500, "{\"error\":\"internal error\"}");
-        }
-        sender.send(answer);
     }
 
     /** The instances (tests and metrics). */

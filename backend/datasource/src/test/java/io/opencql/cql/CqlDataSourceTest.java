@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.opencql.grafana.backend.CallResourceRequest;
 import io.opencql.grafana.backend.CallResourceResponse;
+import io.opencql.grafana.backend.CheckHealthRequest;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
@@ -60,14 +61,14 @@ class CqlDataSourceTest {
     void healthWithInvalidSettingsNamesTheKey() throws Exception {
         DataSourceSettings ds = new DataSourceSettings(1, "u", "n", null, null, null, false, null,
                 "{\"pageSize\":-5}".getBytes(StandardCharsets.UTF_8), Map.of("password", "hunter2"), 1, "");
-        CheckHealthResult r = plugin.checkHealth().checkHealth(PluginContext.forDataSource(ds), Map.of(), RequestContext.NONE);
+        CheckHealthResult r = plugin.checkHealth().checkHealth(new CheckHealthRequest(PluginContext.forDataSource(ds), Map.of()), RequestContext.NONE);
         assertEquals(CheckHealthResult.Status.ERROR, r.status());
         assertEquals("Invalid settings: jsonData.pageSize must be a whole number of at least 1, got -5", r.message());
     }
 
     @Test
     void healthWithoutAnyDataSource() throws Exception {
-        CheckHealthResult r = plugin.checkHealth().checkHealth(noDataSource(), Map.of(), RequestContext.NONE);
+        CheckHealthResult r = plugin.checkHealth().checkHealth(new CheckHealthRequest(noDataSource(), Map.of()), RequestContext.NONE);
         assertEquals("Invalid settings: the request carries no data source settings", r.message());
     }
 

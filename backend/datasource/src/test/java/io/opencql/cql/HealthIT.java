@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.opencql.cql.testing.TestNode;
+import io.opencql.grafana.backend.CheckHealthRequest;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.Plugin;
@@ -70,7 +71,7 @@ class HealthIT {
 
     /** Each check its own data source (uid), as Grafana would send after "Save". */
     static CheckHealthResult check(DataSourceSettings ds) throws Exception {
-        return plugin.checkHealth().checkHealth(PluginContext.forDataSource(ds), Map.of(), RequestContext.NONE);
+        return plugin.checkHealth().checkHealth(new CheckHealthRequest(PluginContext.forDataSource(ds), Map.of()), RequestContext.NONE);
     }
 
     static DataSourceSettings settings(String extra) {

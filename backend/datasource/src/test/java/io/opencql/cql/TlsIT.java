@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opencql.cql.testing.TestNode;
+import io.opencql.grafana.backend.CheckHealthRequest;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
@@ -107,7 +108,7 @@ class TlsIT {
     }
 
     static CheckHealthResult check(DataSourceSettings ds) throws Exception {
-        return plugin.checkHealth().checkHealth(PluginContext.forDataSource(ds), Map.of(), RequestContext.NONE);
+        return plugin.checkHealth().checkHealth(new CheckHealthRequest(PluginContext.forDataSource(ds), Map.of()), RequestContext.NONE);
     }
 
     @Test

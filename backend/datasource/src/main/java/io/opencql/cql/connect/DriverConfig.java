@@ -33,7 +33,7 @@ public final class DriverConfig {
         b.withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, s.pageSize());
         // the data source's own statements (health, schema resources) are reads: a read cut by a lost connection
         // or refused by a bootstrapping node is retried on the next replica instead of failing a panel. Query
-        // statements say for themselves (QueryEngine: reads yes, writes of a read-write data source no)
+        // statements say for themselves (CqlQueries: reads yes, writes of a read-write data source no)
         b.withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true);
         // ...and a read that timed out because a dead replica was asked is asked again (see the class)
         b.withClass(DefaultDriverOption.RETRY_POLICY_CLASS, ReadRetryPolicy.class);

@@ -10,8 +10,10 @@ import io.opencql.cql.failure.Failure;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
-import io.opencql.grafana.backend.CallResourceRequest;
 import io.opencql.grafana.backend.CallResourceResponse;
+import io.opencql.grafana.instance.InstanceManager;
+import io.opencql.grafana.resource.ResourceCall;
+import io.opencql.grafana.resource.ResourceRouter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,62 +30,71 @@ import java.util.TreeSet;
  *       columns in key order, then static and regular columns by name</li>
  * </ul>
  * Names are as stored (case-sensitive, unquoted). Errors are {@code {"error": "..."}}: 400 a missing parameter,
- * 404 an unknown resource, keyspace or table, 405 a method other than GET, 502 when the cluster cannot be used.
+ * 404 an unknown keyspace or table (an unknown resource and 405 a method other than GET are the SDK router's), 502
+ * when the cluster cannot be used.
  */
 public final class SchemaResources {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> PATHS = List.of("keyspaces", "tables", "columns");
     private static final Map<String, Integer> KIND_ORDER = Map.of("partition_key", 0, "clustering", 1, "static", 2, "regular", 3);
 
     private SchemaResources() {
     }
 
-    /** Answers without touching the cluster when the request itself is wrong; null when it is fine. */
-    public static CallResourceResponse reject(CallResourceRequest req) {
-        String path = path(req);
-        if (!PATHS.contains(path)) {
-            return error(404, "unknown resource \"" + path + "\"; available: " + String.join(", ", PATHS));
-        }
-        if (!req.method().equalsIgnoreCase("GET")) {
-            return new CallResourceResponse(405, Map.of("Content-Type", List.of("application/json"), "Allow", List.of("GET")),
-                    json(Map.of("error", "method " + req.method() + " not allowed on " + path + "; use GET")).getBytes(
-                            java.nio.charset.StandardCharsets.UTF_8));
-        }
-        Map<String, String> params = req.queryParameters();
-        if (!path.equals("keyspaces") && blank(params.get("keyspace"))) {
-            return error(400, "missing query parameter keyspace (" + path + "?keyspace=K" + (path.equals("columns") ? "&table=T" : "") + ")");
-        }
-        if (path.equals("columns") && blank(params.get("table"))) {
-            return error(400, "missing query parameter table (columns?keyspace=K&table=T)");
-        }
-        return null;
+    /** What a route reads with the data source's session. */
+    @FunctionalInterface
+    private interface Read {
+        CallResourceResponse answer(CqlSession session);
     }
 
-    /** Answers a request {@link #reject} let through. */
-    public static CallResourceResponse answer(CallResourceRequest req, CqlInstance instance) {
-        CqlSettings settings;
-        try {
-            settings = instance.settings();
-        } catch (InvalidSettingsException e) {
-            return error(502, "Invalid settings: " + e.getMessage());
-        }
-        CqlSession session;
-        try {
-            session = instance.session();
-        } catch (Exception e) {
-            return error(502, Failure.connecting(e, settings).message());
-        }
-        Map<String, String> params = req.queryParameters();
-        try {
-            return switch (path(req)) {
-                case "keyspaces" -> CallResourceResponse.json(200, json(keyspaces(session)));
-                case "tables" -> tables(session, params.get("keyspace"));
-                default -> columns(session, params.get("keyspace"), params.get("table"));
-            };
-        } catch (RuntimeException e) {
-            return error(502, Failure.connecting(e, settings).message());
-        }
+    /**
+     * The routes (404 and 405 are the router's); a request whose parameters are wrong is answered without touching
+     * the cluster, and only then is the data source's instance leased from {@code instances}.
+     */
+    public static ResourceRouter router(InstanceManager<CqlInstance> instances) {
+        return new ResourceRouter()
+                .get("keyspaces", call -> read(call, instances, session -> CallResourceResponse.json(200, json(keyspaces(session)))))
+                .get("tables", call -> {
+                    String keyspace = call.parameter("keyspace");
+                    if (blank(keyspace)) {
+                        return error(400, "missing query parameter keyspace (tables?keyspace=K)");
+                    }
+                    return read(call, instances, session -> tables(session, keyspace));
+                })
+                .get("columns", call -> {
+                    String keyspace = call.parameter("keyspace");
+                    String table = call.parameter("table");
+                    if (blank(keyspace)) {
+                        return error(400, "missing query parameter keyspace (columns?keyspace=K&table=T)");
+                    }
+                    if (blank(table)) {
+                        return error(400, "missing query parameter table (columns?keyspace=K&table=T)");
+                    }
+                    return read(call, instances, session -> columns(session, keyspace, table));
+                });
+    }
+
+    /** Reads with the instance's session; a cluster that cannot be used is 502 with Save &amp; test's words. */
+    private static CallResourceResponse read(ResourceCall call, InstanceManager<CqlInstance> instances, Read read) throws Exception {
+        return instances.with(call.request().context(), instance -> {
+            CqlSettings settings;
+            try {
+                settings = instance.settings();
+            } catch (InvalidSettingsException e) {
+                return error(502, "Invalid settings: " + e.getMessage());
+            }
+            CqlSession session;
+            try {
+                session = instance.session();
+            } catch (Exception e) {
+                return error(502, Failure.connecting(e, settings).message());
+            }
+            try {
+                return read.answer(session);
+            } catch (RuntimeException e) {
+                return error(502, Failure.connecting(e, settings).message());
+            }
+        });
     }
 
     static List<String> keyspaces(CqlSession session) {
@@ -141,27 +152,12 @@ public final class SchemaResources {
         return error(404, "keyspace \"" + keyspace + "\" does not exist");
     }
 
-    private static String path(CallResourceRequest req) {
-        String p = req.path();
-        int q = p.indexOf('?');
-        if (q >= 0) {
-            p = p.substring(0, q);
-        }
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return p;
-    }
-
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }
 
     static CallResourceResponse error(int status, String message) {
-        return CallResourceResponse.json(status, json(Map.of("error", message)));
+        return CallResourceResponse.error(status, message);
     }
 
     private static String json(Object value) {

@@ -126,7 +126,7 @@ public record Failure(Kind kind, int status, ErrorSource source, String message,
     public static Failure querying(Throwable error, Duration queryTimeout) {
         Throwable t = unwrap(error);
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof SessionUnavailableException s) {
+        if (t instanceof DescribedFailure s) {
             return s.failure();
         }
         if (t instanceof QueryException q) {
@@ -240,15 +240,20 @@ public record Failure(Kind kind, int status, ErrorSource source, String message,
     }
 
     /** Thrown where a query's session cannot be opened, carrying Save &amp; test's description of why. */
-    public static SessionUnavailableException sessionUnavailable(Throwable error, CqlSettings s) {
-        return new SessionUnavailableException(connecting(error, s), unwrap(error));
+    public static DescribedFailure sessionUnavailable(Throwable error, CqlSettings s) {
+        return described(connecting(error, s), error);
     }
 
-    /** A failure whose description is already known (the session could not be opened). */
-    public static final class SessionUnavailableException extends RuntimeException {
+    /** Thrown where a failure's description is already known (what the session's metadata says, for example). */
+    public static DescribedFailure described(Failure failure, Throwable error) {
+        return new DescribedFailure(failure, unwrap(error));
+    }
+
+    /** A failure whose description is already known (the session could not be opened, or its pools are empty). */
+    public static final class DescribedFailure extends RuntimeException {
         private final transient Failure failure;
 
-        SessionUnavailableException(Failure failure, Throwable cause) {
+        DescribedFailure(Failure failure, Throwable cause) {
             super(failure.message(), cause, false, false);
             this.failure = failure;
         }

@@ -1,7 +1,7 @@
 package io.opencql.cql.live;
 
 import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.query.QueryEngine;
+import io.opencql.cql.query.CqlQueries;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.backend.StreamHandler;
@@ -31,14 +31,14 @@ public final class CqlStreamHandler implements StreamHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CqlStreamHandler.class);
 
     private final StreamRegistry registry;
-    private final QueryEngine engine;
+    private final CqlQueries queries;
     private final InstanceManager<CqlInstance> instances;
     private final Set<StopSignal> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    public CqlStreamHandler(StreamRegistry registry, QueryEngine engine, InstanceManager<CqlInstance> instances) {
+    public CqlStreamHandler(StreamRegistry registry, CqlQueries queries, InstanceManager<CqlInstance> instances) {
         this.registry = registry;
-        this.engine = engine;
+        this.queries = queries;
         this.instances = instances;
     }
 
@@ -78,7 +78,7 @@ public final class CqlStreamHandler implements StreamHandler, AutoCloseable {
                 return;
             }
             context.onCancel(stop::stop);
-            new LiveTail(engine, instances, registry, e, "ds/" + uid + "/" + e.path()).run(request.context(), sender, stop);
+            new LiveTail(queries, instances, registry, e, "ds/" + uid + "/" + e.path()).run(request.context(), sender, stop);
         } finally {
             running.remove(stop);
         }

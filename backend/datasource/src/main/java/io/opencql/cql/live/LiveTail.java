@@ -1,7 +1,7 @@
 package io.opencql.cql.live;
 
 import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.query.QueryEngine;
+import io.opencql.cql.query.CqlQueries;
 import io.opencql.cql.query.QueryModel;
 import io.opencql.cql.query.StreamRows;
 import io.opencql.grafana.backend.PluginContext;
@@ -45,15 +45,15 @@ final class LiveTail {
     private static final long LIMIT_WARNING_EVERY_MS = 60_000;
     private static final long NANOS_PER_MS = 1_000_000L;
 
-    private final QueryEngine engine;
+    private final CqlQueries queries;
     private final InstanceManager<CqlInstance> instances;
     private final StreamRegistry registry;
     private final StreamRegistry.Entry entry;
     private final String channel;
 
-    LiveTail(QueryEngine engine, InstanceManager<CqlInstance> instances, StreamRegistry registry, StreamRegistry.Entry entry,
+    LiveTail(CqlQueries queries, InstanceManager<CqlInstance> instances, StreamRegistry registry, StreamRegistry.Entry entry,
              String channel) {
-        this.engine = engine;
+        this.queries = queries;
         this.instances = instances;
         this.registry = registry;
         this.entry = entry;
@@ -121,7 +121,7 @@ final class LiveTail {
                     }
                     waitMs = backoffMs(failures, interval);
                     LOG.warn("live stream {}: read failed (attempt {}), retrying in {} s: {}", channel, failures,
-                            waitMs / 1000.0, e instanceof ReadFailure r ? r.getMessage() : QueryEngine.describe(e, null));
+                            waitMs / 1000.0, e instanceof ReadFailure r ? r.getMessage() : CqlQueries.describe(e, null));
                     next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
                 }
                 if (stop.await(waitMs)) {
@@ -149,26 +149,28 @@ final class LiveTail {
         // the window starts at the cursor's horizon, at or before the newest time sent (ties and late rows,
         // TailCursor); times are whole milliseconds in CQL
         TimeRange window = new TimeRange(Math.floorDiv(cursor.horizonNanos(), NANOS_PER_MS), toMs);
-        try (InstanceManager.Lease<CqlInstance> lease = instances.acquire(ctx)) {
-            CqlInstance instance = lease.instance();
-            try {
-                stop.interruptibly(instance::session); // opening a session cannot be cancelled otherwise
-                try (StreamRows rows = engine.readStream(instance, model, entry.spec().refId(), window, model.streamIntervalMs(), stop)) {
-                    TailCursor.Step step = cursor.advance(rows.frame(), rows.timeField(), toMs * NANOS_PER_MS,
-                            TailCursor.LATENESS.toNanos());
-                    Frame send = null;
-                    if (step.rows().length > 0) {
-                        send = FrameRows.select(rows.frame(), step.rows());
-                        send.setMeta(packetMeta(rows.frame().meta()));
+        try {
+            return instances.with(ctx, instance -> {
+                try {
+                    stop.interruptibly(instance::session); // opening a session cannot be cancelled otherwise
+                    try (StreamRows rows = queries.readStream(instance, model, entry.spec().refId(), window, model.streamIntervalMs(), stop)) {
+                        TailCursor.Step step = cursor.advance(rows.frame(), rows.timeField(), toMs * NANOS_PER_MS,
+                                TailCursor.LATENESS.toNanos());
+                        Frame send = null;
+                        if (step.rows().length > 0) {
+                            send = FrameRows.select(rows.frame(), step.rows());
+                            send.setRefId(entry.spec().refId()); // a packet belongs to the query that issued the channel
+                            send.setMeta(packetMeta(rows.frame().meta()));
+                        }
+                        return new Poll(send, step.next(), rows.limitReached());
                     }
-                    return new Poll(send, step.next(), rows.limitReached());
+                } catch (CancellationException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // described while the instance is at hand: a timeout message names the data source's own setting
+                    throw new ReadFailure(CqlQueries.describe(e, instance), e);
                 }
-            } catch (CancellationException e) {
-                throw e;
-            } catch (Exception e) {
-                // described while the instance is at hand: a timeout message names the data source's own setting
-                throw new ReadFailure(QueryEngine.describe(e, instance), e);
-            }
+            });
         } finally {
             stop.forgetListeners();
         }

@@ -38,9 +38,8 @@ final class ResultShapes {
 
     // ---- table
 
-    static Frame table(ResultReader.Result r, String refId, FrameMeta meta) {
+    static Frame table(ResultReader.Result r, FrameMeta meta) {
         Frame f = r.frame();
-        f.setRefId(refId);
         f.setMeta(meta.withPreferredVisualisation("table"));
         return f;
     }
@@ -146,9 +145,8 @@ final class ResultShapes {
      * series per label set itself. The alias names the value fields only when there are no label columns (with
      * labels, one field holds every series, so no single name fits).
      */
-    static Frame stream(ResultReader.Result r, QueryModel model, String refId, FrameMeta meta) {
+    static Frame stream(ResultReader.Result r, QueryModel model, FrameMeta meta) {
         Frame f = r.frame();
-        f.setRefId(refId);
         if (model.format() == QueryModel.Format.TABLE) {
             f.setMeta(meta.withPreferredVisualisation("table"));
             return f;
@@ -173,7 +171,7 @@ final class ResultShapes {
      * The wide time series of what was read; with {@code timeGroup}, the rows of each series are first grouped into
      * buckets of that step ({@code $__interval}: {@code intervalMs}) and their values aggregated ({@link TimeGroup}).
      */
-    static Frame timeSeries(ResultReader.Result r, QueryModel model, String refId, FrameMeta meta, long intervalMs) {
+    static Frame timeSeries(ResultReader.Result r, QueryModel model, FrameMeta meta, long intervalMs) {
         Frame longFrame = r.frame();
         if (model.timeGroup() != null && r.rows() > 0) {
             try {
@@ -185,21 +183,20 @@ final class ResultShapes {
                 throw e;
             }
         }
-        return wideTimeSeries(longFrame, r.rows() == 0, model, refId, meta);
+        return wideTimeSeries(longFrame, r.rows() == 0, model, meta);
     }
 
     /**
      * The wide time series of a long frame (already grouped, if at all: the node may have grouped it, see
      * {@link TimeGroupOnNode}); closes {@code longFrame}.
      */
-    static Frame wideTimeSeries(Frame longFrame, boolean empty, QueryModel model, String refId, FrameMeta meta) {
+    static Frame wideTimeSeries(Frame longFrame, boolean empty, QueryModel model, FrameMeta meta) {
         Frame wide;
         try {
             wide = empty ? emptyWide(longFrame) : LongToWide.convert(longFrame, fillMode(model));
         } finally {
             longFrame.close();
         }
-        wide.setRefId(refId);
         wide.setMeta(meta.withType(FrameMeta.TIMESERIES_WIDE, 0, 1));
         if (model.alias() != null) {
             for (Field f : wide.fields()) {

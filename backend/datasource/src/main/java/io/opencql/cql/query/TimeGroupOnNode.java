@@ -67,7 +67,7 @@ final class TimeGroupOnNode {
      * null when the caller must group in the plugin instead (logged).
      */
     static Frame run(CqlSession session, SimpleStatement statement, TimeGroupPlanner.Pushdown plan, QueryModel model,
-                     String refId, CqlSettings settings, long limit, ResponseBudget budget, Duration timeout, RequestContext rc) {
+                     CqlSettings settings, long limit, ResponseBudget budget, Duration timeout, RequestContext rc) {
         ResultReader.Result r;
         try {
             r = ResultReader.read(session, statement.setPageSize(groupsPerPage(statement.getPageSize(), plan.stepMs())),
@@ -93,10 +93,10 @@ final class TimeGroupOnNode {
             return null;
         }
         FrameMeta meta = FrameMeta.empty().withExecutedQueryString(plan.cql());
-        for (Notice n : QueryEngine.notices(r, model, settings, limit, budget)) {
+        for (Notice n : CqlQueries.notices(r, model, settings, limit, budget)) {
             meta = meta.withNotice(n);
         }
-        return ResultShapes.wideTimeSeries(grouped, r.rows() == 0, model, refId, meta);
+        return ResultShapes.wideTimeSeries(grouped, r.rows() == 0, model, meta);
     }
 
     /**

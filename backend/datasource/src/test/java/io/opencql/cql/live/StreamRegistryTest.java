@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opencql.cql.kernel.QueryException;
-import io.opencql.cql.query.QueryEngine;
+import io.opencql.cql.query.CqlQueries;
 import io.opencql.cql.query.QueryModel;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
@@ -176,7 +176,7 @@ class StreamRegistryTest {
     @Test
     void subscribeServesOnlyIssuedPathsOfTheRequestingDataSource() {
         StreamRegistry r = new StreamRegistry(tmp.resolve("streams"));
-        CqlStreamHandler h = new CqlStreamHandler(r, new QueryEngine(r), null);
+        CqlStreamHandler h = new CqlStreamHandler(r, new CqlQueries(r), null);
         String ch = issue(r, ctx(1, "u"), "SELECT ts, v FROM t");
         String path = ch.substring("ds/u/".length());
 
@@ -195,14 +195,14 @@ class StreamRegistryTest {
 
         // a new process: the path is still served
         StreamRegistry restarted = new StreamRegistry(tmp.resolve("streams"));
-        CqlStreamHandler h2 = new CqlStreamHandler(restarted, new QueryEngine(restarted), null);
+        CqlStreamHandler h2 = new CqlStreamHandler(restarted, new CqlQueries(restarted), null);
         assertEquals(StreamReply.Status.OK, h2.subscribeStream(request(ctx(1, "u"), path)).status());
     }
 
     @Test
     void runStreamOfAnUnknownPathEndsAtOnce() throws Exception {
         StreamRegistry r = new StreamRegistry(null);
-        CqlStreamHandler h = new CqlStreamHandler(r, new QueryEngine(r), null);
+        CqlStreamHandler h = new CqlStreamHandler(r, new CqlQueries(r), null);
         h.runStream(request(ctx(1, "u"), "tail/" + "x".repeat(32)), json -> {
             throw new AssertionError("sent a packet");
         }, io.opencql.grafana.backend.RequestContext.NONE);

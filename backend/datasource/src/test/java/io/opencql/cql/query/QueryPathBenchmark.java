@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>(a) the bare driver: iterate every row of {@code SELECT ts, value, name FROM <table>}, reading the
  *       three columns with the typed getters;</li>
- *   <li>(b) the plugin: {@link QueryEngine#execute} on the same CQL (rows into Arrow fields, table shape) plus
+ *   <li>(b) the plugin: {@link CqlQueries#run} on the same CQL (rows into Arrow fields, table shape) plus
  *       {@link ArrowFrameWriter} encoding the frame to bytes, as the transport would send it;</li>
  *   <li>b/a, and the process's peak RSS ({@code VmHWM}).</li>
  * </ol>
@@ -87,7 +87,7 @@ public final class QueryPathBenchmark {
 
     static void run(CqlSession session, String cql, String layout, int rows, int runs, int warmup, int pageSize) {
         CqlSettings settings = TestNode.settings(true, pageSize, 10_000_000L, Duration.ofMinutes(5));
-        QueryEngine engine = new QueryEngine();
+        CqlQueries engine = new CqlQueries();
         var instance = TestNode.instance(settings);
         System.out.println();
         System.out.println("layout " + layout + ": " + cql);
@@ -106,7 +106,7 @@ public final class QueryPathBenchmark {
             }
 
             long t1 = System.nanoTime();
-            DataResponse r = engine.execute(instance, TestNode.query("A", TestNode.model(cql, null), 0, 1), PluginContext.forDataSource(null),
+            DataResponse r = TestNode.answer(engine, instance, TestNode.query("A", TestNode.model(cql, null), 0, 1), PluginContext.forDataSource(null),
                     RequestContext.NONE);
             long tRead = System.nanoTime();
             if (r.isError()) {
@@ -133,7 +133,7 @@ public final class QueryPathBenchmark {
         System.out.println();
         System.out.printf(Locale.ROOT, "(a) bare driver, iterate %,d rows reading 3 columns:     median %8.1f ms  (%,.0f rows/s)%n", rows, ma,
                 rows / (ma / 1000));
-        System.out.printf(Locale.ROOT, "(b) plugin QueryEngine.execute + Arrow encode (%,d B): median %8.1f ms  (%,.0f rows/s)%n", bytes, mb,
+        System.out.printf(Locale.ROOT, "(b) plugin CqlQueries.run + Arrow encode (%,d B): median %8.1f ms  (%,.0f rows/s)%n", bytes, mb,
                 rows / (mb / 1000));
         System.out.printf(Locale.ROOT, "    of which reading rows into the frame:              median %8.1f ms%n", median(bRead) / 1e6);
         System.out.printf(Locale.ROOT, "(c) b/a = %.3f   [%s]%n", mb / ma, layout);

@@ -44,7 +44,7 @@ class ResponseBudgetIT {
     static DataResponse run(ResponseBudget budget) {
         CqlSettings settings = TestNode.settings(true, 200, Setting.ROW_LIMIT.defaultValue(Long.class), Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));
         TestNode.session();
-        return new QueryEngine(null, budget).execute(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
+        return TestNode.answer(new CqlQueries(null, budget), TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
                 PluginContext.forDataSource(null), RequestContext.NONE);
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Benchmark command (not a test): one query whose answer is ~111 MB (111,000 rows of ~1 KB), through the plugin's
- * query path (QueryEngine, rows into Arrow fields, table shape) and the Arrow encoding the transport sends, with the
+ * query path (CqlQueries, rows into Arrow fields, table shape) and the Arrow encoding the transport sends, with the
  * byte budget of {@code GF_PLUGIN_MAX_RESPONSE_MB} (default 32, 0 = none); prints rows, notice, Arrow bytes and this
  * process's peak RSS (VmHWM). Run each budget in its own JVM (VmHWM only grows), with the plugin's default heap:
  * {@code BENCH_CLASS=io.opencql.cql.query.ResponseSizeBenchmark GF_PLUGIN_MAX_RESPONSE_MB=0 tools/bench-query.sh}.
@@ -35,7 +35,7 @@ public final class ResponseSizeBenchmark {
             long rssBefore = QueryPathBenchmark.vmHwmKiB() >> 10;
             CqlSettings settings = TestNode.settings(true, Setting.PAGE_SIZE.defaultValue(Integer.class), 10_000_000L, Duration.ofMinutes(5));
             long t0 = System.nanoTime();
-            DataResponse r = new QueryEngine(null, budget).execute(TestNode.instance(settings),
+            DataResponse r = TestNode.answer(new CqlQueries(null, budget), TestNode.instance(settings),
                     TestNode.query("A", TestNode.model("SELECT p, c, v FROM bench_large", null), 0, 1),
                     PluginContext.forDataSource(null), RequestContext.NONE);
             if (r.isError()) {

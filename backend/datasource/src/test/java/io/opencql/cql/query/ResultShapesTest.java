@@ -31,10 +31,10 @@ class ResultShapesTest {
 
     @Test
     void queryRowLimitCanOnlyLowerTheDataSourceLimit() {
-        assertEquals(1000, QueryEngine.rowLimit(model(0), settings(1000)));
-        assertEquals(10, QueryEngine.rowLimit(model(10), settings(1000)));
-        assertEquals(1000, QueryEngine.rowLimit(model(5000), settings(1000)));
-        assertEquals(5000, QueryEngine.rowLimit(model(5000), settings(0)));
-        assertEquals(Integer.MAX_VALUE - 1, QueryEngine.rowLimit(model(0), settings(-1)));
+        assertEquals(1000, CqlQueries.rowLimit(model(0), settings(1000)));
+        assertEquals(10, CqlQueries.rowLimit(model(10), settings(1000)));
+        assertEquals(1000, CqlQueries.rowLimit(model(5000), settings(1000)));
+        assertEquals(5000, CqlQueries.rowLimit(model(5000), settings(0)));
+        assertEquals(Integer.MAX_VALUE - 1, CqlQueries.rowLimit(model(0), settings(-1)));
     }
 }

@@ -147,7 +147,7 @@ class RowLimitIT {
     @Test
     void cancelledQueryIsA499() {
         CqlSettings settings = TestNode.settings(true, 10, 1000, Setting.QUERY_TIMEOUT.defaultValue(java.time.Duration.class));
-        DataResponse pre = new QueryEngine().execute(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
+        DataResponse pre = TestNode.answer(new CqlQueries(), TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
                 PluginContext.forDataSource(null), new RequestContext() {
                     @Override
                     public boolean isCancelled() {
@@ -164,7 +164,7 @@ class RowLimitIT {
         assertEquals("query cancelled", pre.error());
 
         // cancelled once the query is under way: the page in flight is aborted
-        DataResponse during = new QueryEngine().execute(TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
+        DataResponse during = TestNode.answer(new CqlQueries(), TestNode.instance(settings), TestNode.query("A", TestNode.model(CQL, null), 0, 1),
                 PluginContext.forDataSource(null), new RequestContext() {
                     @Override
                     public boolean isCancelled() {

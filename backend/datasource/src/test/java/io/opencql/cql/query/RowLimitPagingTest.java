@@ -18,7 +18,7 @@ class RowLimitPagingTest {
     static int pageSize(int settingPageSize, long limit) {
         CqlSettings s = new CqlSettings(List.of(), null, null, DefaultConsistencyLevel.LOCAL_ONE, Duration.ofSeconds(5),
                 Duration.ofSeconds(30), settingPageSize, limit, true, CqlSettings.Tls.OFF, null, null);
-        return QueryEngine.statement(s, "SELECT * FROM t", limit, Duration.ofSeconds(30)).getPageSize();
+        return CqlQueries.statement(s, "SELECT * FROM t", limit, Duration.ofSeconds(30)).getPageSize();
     }
 
     @Test

@@ -17,6 +17,8 @@ import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.backend.TimeRange;
+import io.opencql.grafana.query.QueryCall;
+import io.opencql.grafana.query.QueryRunner;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -202,7 +204,12 @@ final class TestNode {
     }
 
     static DataResponse run(CqlInstance instance, DataQuery q) {
-        return new QueryEngine().execute(instance, q, PluginContext.forDataSource(null), RequestContext.NONE);
+        return answer(new CqlQueries(), instance, q, PluginContext.forDataSource(null), RequestContext.NONE);
+    }
+
+    /** One query's answer as the SDK's query runner gives it (refIds, failures, executed CQL), on {@code instance}. */
+    static DataResponse answer(CqlQueries driver, CqlInstance instance, DataQuery q, PluginContext ctx, RequestContext rc) {
+        return QueryRunner.answer(driver, instance, q, new QueryCall(ctx, false, rc));
     }
 
     /** The JSON of a query model with {@code cql} and extra raw JSON members (e.g. {@code "format":"time_series"}). */

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * range over 1-second readings of 10 series, grouped into 1-minute buckets (avg). Run it with
  * {@code tools/bench-timegroup.sh}.
  *
- * <p>Each run is what Grafana waits for: {@link QueryEngine#execute} (read, group, long to wide) plus the Arrow
+ * <p>Each run is what Grafana waits for: {@link CqlQueries#run} (read, group, long to wide) plus the Arrow
  * encoding of the answer. Runs alternate plugin, node, plugin, node… after warm-up runs, so drift on a shared machine
  * hits both alike; min / median / max are printed, with the median CPU time of this process (the plugin's work: decoding and
  * grouping the rows; the node is another process). Then, once per statement sent (the executed query string of each
@@ -89,7 +89,7 @@ public final class TimeGroupBenchmark {
 
     static void run(CqlSession session, String cql, int runs, int warmup, int pageSize) {
         var instance = TestNode.instance(TestNode.settings(true, pageSize, 10_000_000L, Duration.ofMinutes(5)));
-        QueryEngine engine = new QueryEngine();
+        CqlQueries engine = new CqlQueries();
         long from = FROM.toEpochMilli();
         long to = from + SECONDS * 1000L - 1;
         String[] options = {",\"timeGroupOnNode\":false", ""};
@@ -105,7 +105,7 @@ public final class TimeGroupBenchmark {
                 DataQuery q = new DataQuery("A", 1000, 60_000, new TimeRange(from, to), json.getBytes(StandardCharsets.UTF_8), "");
                 long c0 = CPU.getProcessCpuTime();
                 long t0 = System.nanoTime();
-                DataResponse r = engine.execute(instance, q, PluginContext.forDataSource(null), RequestContext.NONE);
+                DataResponse r = TestNode.answer(engine, instance, q, PluginContext.forDataSource(null), RequestContext.NONE);
                 if (r.isError()) {
                     throw new IllegalStateException(names[k] + ": " + r.status() + " " + r.error());
                 }

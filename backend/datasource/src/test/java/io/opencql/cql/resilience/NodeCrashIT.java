@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.opencql.cql.CqlDataSource;
+import io.opencql.grafana.backend.CheckHealthRequest;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.DataSourceSettings;
@@ -194,7 +195,7 @@ class NodeCrashIT {
                 + " ms after the other one recovered: " + missing.status() + " " + missing.error());
         assertEquals(400, missing.status(), missing.error());
         assertTrue(missing.error().contains("Keyspace \"" + GONE + "\" does not exist (jsonData.keyspace)"), missing.error());
-        CheckHealthResult health = plugin.checkHealth().checkHealth(gone, Map.of(), RequestContext.NONE);
+        CheckHealthResult health = plugin.checkHealth().checkHealth(new CheckHealthRequest(gone, Map.of()), RequestContext.NONE);
         System.out.println("FIGURE crash: Save & test of that data source: " + health.status() + " " + health.message());
         assertTrue(health.message().startsWith("Keyspace \"" + GONE + "\" does not exist"), health.message());
     }

@@ -1,5 +1,6 @@
 package io.opencql.grafana.backend;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -18,5 +19,10 @@ public record CallResourceResponse(int status, Map<String, List<String>> headers
     public static CallResourceResponse json(int status, String json) {
         return new CallResourceResponse(status, Map.of("Content-Type", List.of("application/json")),
                 json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A JSON error answer, {@code {"error": message}}. */
+    public static CallResourceResponse error(int status, String message) {
+        return json(status, "{\"error\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}");
     }
 }

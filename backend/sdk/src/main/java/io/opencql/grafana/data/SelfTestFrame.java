@@ -16,8 +16,9 @@ public final class SelfTestFrame {
     /** Epoch nanoseconds of 2024-01-02T03:04:05.123456789Z, 1970-01-01T00:00:00Z and 2038-01-19T03:14:08Z. */
     static final long[] TIMES = {1_704_164_645_123_456_789L, 0L, 2_147_483_648_000_000_000L};
 
-    public static Frame create(String refId) {
-        Frame frame = new Frame("selftest").setRefId(refId);
+    /** The frame; its refId is the query runner's to set, as on every answer's frames. */
+    public static Frame create() {
+        Frame frame = new Frame("selftest");
         frame.setMeta(FrameMeta.empty()
                 .withPreferredVisualisation("table")
                 .withExecutedQueryString("selftest")

@@ -125,6 +125,22 @@ public final class InstanceManager<I extends AutoCloseable> implements AutoClose
         return id + "|" + ctx.orgId() + "|" + ctx.tenantId();
     }
 
+    /** Work done with a data source's instance. */
+    @FunctionalInterface
+    public interface WithInstance<I, R> {
+        R apply(I instance) throws Exception;
+    }
+
+    /**
+     * Dispatch to the instance of the request's data source: runs {@code work} with it, leased (so that a replaced
+     * instance is closed only once its last call is done) for exactly as long as {@code work} runs.
+     */
+    public <R> R with(PluginContext ctx, WithInstance<I, R> work) throws Exception {
+        try (Lease<I> lease = acquire(ctx)) {
+            return work.apply(lease.instance());
+        }
+    }
+
     /** The instance for this request's data source, creating or replacing it as needed. */
     public Lease<I> acquire(PluginContext ctx) throws Exception {
         String key = key(ctx);

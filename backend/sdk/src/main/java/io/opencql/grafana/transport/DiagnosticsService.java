@@ -27,11 +27,11 @@ final class DiagnosticsService extends DiagnosticsGrpc.DiagnosticsImplBase {
     public void checkHealth(CheckHealthRequest request, StreamObserver<CheckHealthResponse> observer) {
         guard.unary("checkHealth", observer, () -> {
             if (handler == null) {
-                return ProtoAdapter.health(CheckHealthResult.ok(""));
+                return HealthAdapter.health(CheckHealthResult.ok(""));
             }
-            var ctx = ProtoAdapter.context(request.getPluginContext(), TenantInterceptor.tenant());
-            return ProtoAdapter.health(handler.checkHealth(ctx, request.getHeadersMap(), GrpcRequestContext.current()));
-        }, error -> ProtoAdapter.health(CheckHealthResult.error("internal error in the plugin: " + error)));
+            return HealthAdapter.health(handler.checkHealth(HealthAdapter.health(request, TenantInterceptor.tenant()),
+                    GrpcRequestContext.current()));
+        }, error -> HealthAdapter.health(CheckHealthResult.error("internal error in the plugin: " + error)));
     }
 
     @Override

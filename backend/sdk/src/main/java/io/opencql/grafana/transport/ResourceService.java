@@ -20,7 +20,7 @@ final class ResourceService extends ResourceGrpc.ResourceImplBase {
     @Override
     public void callResource(CallResourceRequest request,
                              StreamObserver<io.opencql.grafana.transport.proto.pluginv2.CallResourceResponse> observer) {
-        var req = ProtoAdapter.resource(request, TenantInterceptor.tenant());
+        var req = ResourceAdapter.resource(request, TenantInterceptor.tenant());
         var server = (ServerCallStreamObserver<io.opencql.grafana.transport.proto.pluginv2.CallResourceResponse>) observer;
         server.setOnCancelHandler(() -> { });
         boolean[] sent = {false};
@@ -28,7 +28,7 @@ final class ResourceService extends ResourceGrpc.ResourceImplBase {
             try {
                 handler.callResource(req, r -> {
                     synchronized (sent) {
-                        observer.onNext(ProtoAdapter.resource(r, !sent[0]));
+                        observer.onNext(ResourceAdapter.resource(r, !sent[0]));
                         sent[0] = true;
                     }
                 }, GrpcRequestContext.current());
@@ -39,14 +39,14 @@ final class ResourceService extends ResourceGrpc.ResourceImplBase {
                     }
                     org.slf4j.LoggerFactory.getLogger(ResourceService.class).atError().setCause(e)
                             .log("resource {} failed: {}", req.path(), e.toString());
-                    observer.onNext(ProtoAdapter.resource(CallResourceResponse.json(500,
+                    observer.onNext(ResourceAdapter.resource(CallResourceResponse.json(500,
                             Json.object(java.util.Map.of("error", "internal error in the plugin: " + e))), true));
                     sent[0] = true;
                 }
             }
             synchronized (sent) {
                 if (!sent[0]) {
-                    observer.onNext(ProtoAdapter.resource(CallResourceResponse.json(500,
+                    observer.onNext(ResourceAdapter.resource(CallResourceResponse.json(500,
                             "{\"error\":\"the plugin sent no response\"}"), true));
                 }
             }

@@ -25,20 +25,20 @@ final class StreamService extends StreamGrpc.StreamImplBase {
 
     @Override
     public void subscribeStream(SubscribeStreamRequest r, StreamObserver<SubscribeStreamResponse> observer) {
-        var req = ProtoAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
-        guard.unary("subscribeStream", observer, () -> ProtoAdapter.subscribe(handler.subscribeStream(req)), null);
+        var req = StreamAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
+        guard.unary("subscribeStream", observer, () -> StreamAdapter.subscribe(handler.subscribeStream(req)), null);
     }
 
     @Override
     public void publishStream(PublishStreamRequest r, StreamObserver<PublishStreamResponse> observer) {
-        var req = ProtoAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
-        guard.unary("publishStream", observer, () -> ProtoAdapter.publish(handler.publishStream(req)),
-                e -> ProtoAdapter.publish(StreamReply.denied()));
+        var req = StreamAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
+        guard.unary("publishStream", observer, () -> StreamAdapter.publish(handler.publishStream(req)),
+                e -> StreamAdapter.publish(StreamReply.denied()));
     }
 
     @Override
     public void runStream(RunStreamRequest r, StreamObserver<StreamPacket> observer) {
-        var req = ProtoAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
+        var req = StreamAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
         var server = (ServerCallStreamObserver<StreamPacket>) observer;
         server.setOnCancelHandler(() -> { });
         guard.streaming("runStream", observer, () -> {

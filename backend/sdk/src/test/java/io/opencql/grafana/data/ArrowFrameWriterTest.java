@@ -78,14 +78,14 @@ class ArrowFrameWriterTest {
 
     @Test
     void fileFormatHasMagicAtBothEnds() {
-        byte[] bytes = encode(SelfTestFrame.create("A"));
+        byte[] bytes = encode(SelfTestFrame.create().setRefId("A"));
         assertArrayEquals(MAGIC, Arrays.copyOfRange(bytes, 0, 6), "leading magic");
         assertArrayEquals(MAGIC, Arrays.copyOfRange(bytes, bytes.length - 6, bytes.length), "trailing magic");
     }
 
     @Test
     void frameMetadataIsOnTheSchemaNotTheFooter() throws IOException {
-        byte[] bytes = encode(SelfTestFrame.create("A"));
+        byte[] bytes = encode(SelfTestFrame.create().setRefId("A"));
         try (ArrowFileReader reader = open(bytes)) {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
             Map<String, String> md = schema.getCustomMetadata();
@@ -116,7 +116,7 @@ class ArrowFrameWriterTest {
 
     @Test
     void everyFieldTypeRoundTrips() throws IOException {
-        byte[] bytes = encode(SelfTestFrame.create("A"));
+        byte[] bytes = encode(SelfTestFrame.create().setRefId("A"));
         try (ArrowFileReader reader = open(bytes)) {
             assertEquals(1, reader.getRecordBlocks().size(), "one record batch");
             assertTrue(reader.loadNextBatch());

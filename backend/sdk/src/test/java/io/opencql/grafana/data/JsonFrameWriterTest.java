@@ -146,7 +146,7 @@ class JsonFrameWriterTest {
 
     @Test
     void everyFieldTypeOfTheSelfTestFrame() throws IOException {
-        String out = write(SelfTestFrame.create("A"), Include.ALL);
+        String out = write(SelfTestFrame.create().setRefId("A"), Include.ALL);
         assertJson("""
                 {"schema":{"name":"selftest","refId":"A",
                   "meta":{"typeVersion":[0,0],"preferredVisualisationType":"table","executedQueryString":"selftest",

@@ -79,7 +79,7 @@ class PluginServerTest {
                     }
                     return new QueryDataResponse(out);
                 },
-                (ctx, headers, rc) -> new CheckHealthResult(CheckHealthResult.Status.ERROR, "nope: " + ctx.dataSource().uid(),
+                (req, rc) -> new CheckHealthResult(CheckHealthResult.Status.ERROR, "nope: " + req.context().dataSource().uid(),
                         Map.of("verboseMessage", "details")),
                 (req, sender, rc) -> {
                     if (req.path().equals("throw")) {

@@ -1,13 +1,10 @@
-package io.opencql.cql;
+package io.opencql.grafana.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.opencql.cql.connect.DataSourceInstance;
-import io.opencql.cql.connect.SessionFactory;
-import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.DataSourceSettings;
@@ -16,11 +13,14 @@ import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.QueryDataRequest;
 import io.opencql.grafana.backend.QueryDataResponse;
 import io.opencql.grafana.backend.RequestContext;
+import io.opencql.grafana.data.FieldType;
+import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.instance.InstanceManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -29,14 +29,58 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ParallelQueryDataTest {
+class QueryRunnerTest {
+
+    /** A data source instance that holds nothing. */
+    record Instance() implements AutoCloseable {
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A query failure the test driver knows: its status and source as thrown. */
+    static final class Known extends Exception {
+        final int status;
+
+        Known(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** Runs one query; as {@link QueryDriver#run}. */
+    @FunctionalInterface
+    interface Run {
+        List<Frame> run(Instance instance, DataQuery query, QueryCall call) throws Exception;
+    }
+
+    /** A driver of {@code run} that knows its own failures and cancellation, nothing else. */
+    static QueryDriver<Instance> driver(Run run) {
+        return new QueryDriver<>() {
+            @Override
+            public List<Frame> run(Instance instance, DataQuery query, QueryCall call) throws Exception {
+                return run.run(instance, query, call);
+            }
+
+            @Override
+            public QueryFailure classify(Throwable failure, Instance instance) {
+                if (failure instanceof Known k) {
+                    return new QueryFailure(k.status, ErrorSource.DOWNSTREAM, k.getMessage());
+                }
+                if (failure instanceof CancellationException || failure instanceof InterruptedException) {
+                    return new QueryFailure(499, ErrorSource.DOWNSTREAM, "query cancelled");
+                }
+                return null;
+            }
+        };
+    }
 
     private final AtomicInteger instancesCreated = new AtomicInteger();
-    private final InstanceManager<CqlInstance> instances = new InstanceManager<>(ctx -> {
+    private final InstanceManager<Instance> instances = new InstanceManager<>(ctx -> {
         instancesCreated.incrementAndGet();
-        return DataSourceInstance.create(ctx, new SessionFactory());
+        return new Instance();
     }, Duration.ofSeconds(5));
-    private ParallelQueryData handler;
+    private QueryRunner<Instance> handler;
 
     @AfterEach
     void close() {
@@ -44,6 +88,10 @@ class ParallelQueryDataTest {
             handler.close();
         }
         instances.close();
+    }
+
+    private QueryRunner<Instance> runner(Run run) {
+        return handler = new QueryRunner<>(instances, driver(run), "test-query");
     }
 
     private static DataQuery query(String refId, String queryType) {
@@ -85,33 +133,71 @@ class ParallelQueryDataTest {
 
     @Test
     void selftestNeedsNoInstanceNorSettings() throws Exception {
-        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
-            throw new AssertionError("the engine must not run for selftest");
+        runner((i, q, c) -> {
+            throw new AssertionError("the driver must not run for selftest");
         });
         QueryDataResponse r = handler.queryData(request(List.of(query("A", "selftest"), query("B", "selftest")), null), RequestContext.NONE);
         assertEquals(List.of("A", "B"), new ArrayList<>(r.responses().keySet()));
-        for (DataResponse d : r.responses().values()) {
+        for (Map.Entry<String, DataResponse> e : r.responses().entrySet()) {
+            DataResponse d = e.getValue();
             assertEquals(200, d.status());
             assertFalse(d.isError());
             assertEquals(1, d.frames().size());
+            assertEquals("selftest", d.frames().get(0).name());
+            assertEquals(e.getKey(), d.frames().get(0).refId());
             d.closeFrames();
         }
         assertEquals(0, instancesCreated.get());
     }
 
     @Test
-    void queriesRunInParallelAndKeepTheirOrder() throws Exception {
-        int n = ParallelQueryData.THREADS + 1; // the pool's threads and the request's own
-        CountDownLatch allStarted = new CountDownLatch(n);
-        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
-            allStarted.countDown();
-            try {
-                // only returns if all n queries are running at the same time
-                return allStarted.await(10, TimeUnit.SECONDS) ? DataResponse.ok(List.of())
-                        : DataResponse.internal("not parallel");
-            } catch (InterruptedException e) {
-                return DataResponse.internal("interrupted");
+    void everyFrameCarriesItsQuerysRefIdAndFailuresShowWhatRan() throws Exception {
+        runner((i, q, c) -> {
+            c.executing("first " + q.refId());
+            if (q.refId().equals("bad")) {
+                c.executing("second " + q.refId());
+                throw new Known(400, "syntax error");
             }
+            Frame f = new Frame("f");
+            f.addField("v", FieldType.INT64, false).appendLong(1);
+            return List.of(f, new Frame("g"));
+        });
+        QueryDataResponse r = handler.queryData(request(List.of(query("A", ""), query("bad", "")), ds()), RequestContext.NONE);
+        DataResponse a = r.responses().get("A");
+        assertEquals(List.of("A", "A"), a.frames().stream().map(Frame::refId).toList());
+        DataResponse bad = r.responses().get("bad");
+        assertEquals(400, bad.status());
+        assertEquals(ErrorSource.DOWNSTREAM, bad.errorSource());
+        assertEquals("syntax error", bad.error());
+        assertEquals(1, bad.frames().size());
+        assertEquals("bad", bad.frames().get(0).refId());
+        assertEquals(0, bad.frames().get(0).fields().size());
+        assertEquals("second bad", bad.frames().get(0).meta().executedQueryString());
+        a.closeFrames();
+        bad.closeFrames();
+    }
+
+    @Test
+    void aFailureBeforeAnythingRanHasNoFrame() throws Exception {
+        runner((i, q, c) -> {
+            throw new Known(400, "the query is not valid JSON");
+        });
+        DataResponse r = handler.queryData(request(List.of(query("A", "")), ds()), RequestContext.NONE).responses().get("A");
+        assertEquals("the query is not valid JSON", r.error());
+        assertEquals(List.of(), r.frames());
+    }
+
+    @Test
+    void queriesRunInParallelAndKeepTheirOrder() throws Exception {
+        int n = QueryRunner.THREADS + 1; // the pool's threads and the request's own
+        CountDownLatch allStarted = new CountDownLatch(n);
+        runner((i, q, c) -> {
+            allStarted.countDown();
+            // only returns if all n queries are running at the same time
+            if (!allStarted.await(10, TimeUnit.SECONDS)) {
+                throw new Known(500, "not parallel");
+            }
+            return List.of();
         });
         List<DataQuery> queries = new ArrayList<>();
         for (int k = n; k > 0; k--) {
@@ -125,10 +211,10 @@ class ParallelQueryDataTest {
 
     @Test
     void oneFailingQueryDoesNotAffectTheOthers() throws Exception {
-        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> switch (q.refId()) {
+        runner((i, q, c) -> switch (q.refId()) {
             case "boom" -> throw new IllegalStateException("engine bug");
-            case "bad" -> DataResponse.badRequest("syntax error");
-            default -> DataResponse.ok(List.of());
+            case "bad" -> throw new Known(400, "syntax error");
+            default -> List.of();
         });
         QueryDataResponse r = handler.queryData(request(List.of(query("A", ""), query("boom", ""), query("bad", ""),
                 query("S", "selftest")), ds()), RequestContext.NONE);
@@ -145,14 +231,14 @@ class ParallelQueryDataTest {
     void cancellingTheRequestInterruptsRunningQueries() throws Exception {
         CountDownLatch started = new CountDownLatch(2);
         CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
-        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
+        runner((i, q, c) -> {
             started.countDown();
             try {
                 Thread.sleep(30_000);
-                return DataResponse.ok(List.of());
+                return List.of();
             } catch (InterruptedException e) {
                 interrupted.complete(true);
-                return DataResponse.internal("interrupted");
+                throw new Known(500, "interrupted");
             }
         });
         Cancellable rc = new Cancellable();
@@ -179,8 +265,12 @@ class ParallelQueryDataTest {
     @Test
     void aRequestOfOneQueryRunsItOnItsOwnThread() throws Exception {
         Thread caller = Thread.currentThread();
-        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> Thread.currentThread() == caller
-                ? DataResponse.ok(List.of()) : DataResponse.internal("ran on " + Thread.currentThread().getName()));
+        runner((i, q, c) -> {
+            if (Thread.currentThread() != caller) {
+                throw new Known(500, "ran on " + Thread.currentThread().getName());
+            }
+            return List.of();
+        });
         QueryDataResponse r = handler.queryData(request(List.of(query("A", "")), ds()), RequestContext.NONE);
         assertEquals(200, r.responses().get("A").status(), r.responses().get("A").error());
         assertEquals(0, handler.active());
@@ -189,14 +279,10 @@ class ParallelQueryDataTest {
     @Test
     void cancellingARequestOfOneQueryInterruptsItAndLeavesTheThreadClean() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
-        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
+        runner((i, q, c) -> {
             started.countDown();
-            try {
-                Thread.sleep(30_000);
-                return DataResponse.ok(List.of());
-            } catch (InterruptedException e) {
-                return DataResponse.error(499, ErrorSource.DOWNSTREAM, "query cancelled");
-            }
+            Thread.sleep(30_000);
+            return List.of();
         });
         Cancellable rc = new Cancellable();
         Thread canceller = new Thread(() -> {
@@ -217,18 +303,15 @@ class ParallelQueryDataTest {
     }
 
     @Test
-    void invalidSettingsReachTheEngineAsAnInstanceThatSaysSo() throws Exception {
-        handler = new ParallelQueryData(instances, (i, q, c, a, r) -> {
-            try {
-                i.settings();
-                return DataResponse.ok(List.of());
-            } catch (InvalidSettingsException e) {
-                return DataResponse.badRequest(e.getMessage());
-            }
+    void anAlreadyCancelledRequestRunsNothing() throws Exception {
+        runner((i, q, c) -> {
+            throw new AssertionError("a cancelled request's query must not run");
         });
-        DataSourceSettings bad = new DataSourceSettings(1, "uid", "n", null, null, null, false, null,
-                "{\"port\":\"x\"}".getBytes(), Map.of(), 1, "");
-        QueryDataResponse r = handler.queryData(request(List.of(query("A", "")), bad), RequestContext.NONE);
-        assertEquals("jsonData.port must be a number from 1 to 65535, got \"x\"", r.responses().get("A").error());
+        Cancellable rc = new Cancellable();
+        rc.cancel();
+        DataResponse r = handler.queryData(request(List.of(query("A", "")), ds()), rc).responses().get("A");
+        assertEquals(499, r.status());
+        assertEquals("query cancelled", r.error());
+        assertNull(r.frames().isEmpty() ? null : r.frames());
     }
 }

@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** The engine's failure paths that need no node: every one a response, never an exception. */
-class QueryEngineTest {
+/** The driver's failure paths that need no node, as the query runner answers them: every one a response, never an exception. */
+class CqlQueriesTest {
 
     static CqlSettings settings() {
         return new CqlSettings(List.of(new CqlSettings.ContactPoint("127.0.0.1", 9042)), null, null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE, Duration.ofSeconds(5), Duration.ofSeconds(30), 5000, 1000, true,
@@ -34,7 +34,7 @@ class QueryEngineTest {
         return new CqlInstance() {
             @Override
             public CqlSettings settings() {
-                return QueryEngineTest.settings();
+                return CqlQueriesTest.settings();
             }
 
             @Override
@@ -50,7 +50,7 @@ class QueryEngineTest {
 
     static DataResponse run(CqlInstance instance, String json, String queryType, RequestContext rc) {
         DataQuery q = new DataQuery("A", 100, 60_000, new TimeRange(1000, 2000), json.getBytes(StandardCharsets.UTF_8), queryType);
-        return new QueryEngine().execute(instance, q, PluginContext.forDataSource(null), rc);
+        return TestNode.answer(new CqlQueries(), instance, q, PluginContext.forDataSource(null), rc);
     }
 
     static DataResponse run(CqlInstance instance, String json) {

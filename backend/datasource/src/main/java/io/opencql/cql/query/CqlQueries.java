@@ -3,12 +3,10 @@ package io.opencql.cql.query;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.opencql.cql.failure.Failure;
-import io.opencql.cql.failure.PoolDiagnosis;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
-import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.backend.TimeRange;
@@ -16,39 +14,36 @@ import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.data.FrameMeta;
 import io.opencql.grafana.data.FrameRows;
 import io.opencql.grafana.data.Notice;
-import io.opencql.grafana.data.SelfTestFrame;
+import io.opencql.grafana.query.QueryCall;
+import io.opencql.grafana.query.QueryDriver;
+import io.opencql.grafana.query.QueryFailure;
 import java.time.Duration;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.CancellationException;
 
 /**
- * Runs one query of a QueryData request: parse the model, expand macros, guard read-only, execute with
- * paging, read rows into typed columns, shape. Stateless and thread-safe: the data source calls it for the
- * queries of a request in parallel.
- *
- * <p>{@link #execute} never throws: every failure becomes a response with an HTTP status and an error source
- * ({@link Failure}), and when the CQL got as far as being expanded, a frame without fields whose meta
- * carries the executed query string, so the query inspector shows what ran.
+ * The CQL data source's {@link QueryDriver}: runs one query of a QueryData request (parse the model, expand macros,
+ * guard read-only, execute with paging, read rows into typed columns, shape) and describes its failures with the
+ * one classifier, {@link Failure}. The SDK's {@link io.opencql.grafana.query.QueryRunner} does the rest (self-test,
+ * parallel queries, cancellation, refIds, error responses that show the executed CQL, which this driver reports as
+ * soon as the macros are expanded). Stateless and thread-safe.
  *
  * <p>A {@code stream: true} query (with a {@link StreamIssuer}) is answered in the stream layout with its Live
  * channel in {@code meta.channel}; the live tail reads it again per poll through {@link #readStream}, so both share
  * one plan, reader and field schema.
  */
-public final class QueryEngine {
-
-    private static final Logger LOG = LoggerFactory.getLogger(QueryEngine.class);
+public final class CqlQueries implements QueryDriver<CqlInstance> {
 
     private final StreamIssuer streams;
     private final ResponseBudget budget;
 
-    /** An engine that answers {@code stream: true} queries as plain queries (no Live channel). */
-    public QueryEngine() {
+    /** A driver that answers {@code stream: true} queries as plain queries (no Live channel). */
+    public CqlQueries() {
         this(null);
     }
 
-    /** An engine with the default byte budget per answer. */
-    public QueryEngine(StreamIssuer streams) {
+    /** A driver with the default byte budget per answer. */
+    public CqlQueries(StreamIssuer streams) {
         this(streams, ResponseBudget.DEFAULT);
     }
 
@@ -57,90 +52,69 @@ public final class QueryEngine {
      *                ({@link ResultShapes}), which the channel's packets append to. Null: answered as plain queries.
      * @param budget  the byte budget of each answer: rows past it are left out with a notice
      */
-    public QueryEngine(StreamIssuer streams, ResponseBudget budget) {
+    public CqlQueries(StreamIssuer streams, ResponseBudget budget) {
         this.streams = streams;
         this.budget = budget;
     }
 
-    public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, RequestContext rc) {
-        return execute(instance, query, ctx, false, rc);
-    }
-
     /**
-     * @param fromAlert Grafana Alerting asks: nobody will subscribe, so a {@code stream: true} query is answered as
-     *                  a plain query in its own format (a wide time series an alert rule can evaluate) and no
-     *                  channel is issued.
+     * When Grafana Alerting asks ({@link QueryCall#fromAlert}), nobody will subscribe, so a {@code stream: true} query
+     * is answered as a plain query in its own format (a wide time series an alert rule can evaluate) and no channel is
+     * issued.
      */
-    public DataResponse execute(CqlInstance instance, DataQuery query, PluginContext ctx, boolean fromAlert, RequestContext rc) {
-        String executed = null;
-        Duration timeout = null; // known once the settings are
-        CqlSettings settings = null;
-        CqlSession session = null;
+    @Override
+    public List<Frame> run(CqlInstance instance, DataQuery query, QueryCall call) throws Exception {
+        QueryModel model = QueryModel.parse(query);
+        CqlSettings settings = instance.settings();
+        Duration timeout = settings.queryTimeout();
+        String cql = Macros.expand(model.cql(), query.timeRange(), query.intervalMs());
+        call.executing(cql);
+        if (ReadOnlyGuard.refusesUnknownStatement(cql, settings.readOnly())) {
+            SyntaxCheck.failIfUnparsable(instance, cql);
+        }
+        ReadOnlyGuard.check(cql, settings.readOnly());
+        long limit = rowLimit(model, settings);
+        CqlSession session = session(instance, settings);
+        RequestContext rc = call.cancellation();
         try {
-            if ("selftest".equals(query.queryType())) {
-                return DataResponse.ok(SelfTestFrame.create(query.refId()));
-            }
-            QueryModel model = QueryModel.parse(query);
-            settings = instance.settings();
-            timeout = settings.queryTimeout();
-            String cql = Macros.expand(model.cql(), query.timeRange(), query.intervalMs());
-            executed = cql;
-            if (ReadOnlyGuard.refusesUnknownStatement(cql, settings.readOnly())) {
-                SyntaxCheck.failIfUnparsable(instance, cql);
-            }
-            ReadOnlyGuard.check(cql, settings.readOnly());
-            long limit = rowLimit(model, settings);
-            session = session(instance, settings);
             if (rc.isCancelled()) {
-                return response(Failure.cancelled(), executed);
+                throw new CancellationException("query cancelled");
             }
-            if (model.stream() && streams != null && !fromAlert) {
-                return DataResponse.ok(streamAnswer(session, settings, model, query, ctx, cql, limit, timeout, rc));
+            if (model.stream() && streams != null && !call.fromAlert()) {
+                return List.of(streamAnswer(session, settings, model, query, call.context(), cql, limit, timeout, rc));
             }
             TimeGroupPlanner.Pushdown onNode = TimeGroupOnNode.plan(session, model, cql, query.intervalMs(), timeout);
             if (onNode != null) {
-                executed = onNode.cql(); // what the inspector shows is what was sent, failures included
+                call.executing(onNode.cql()); // what the inspector shows is what was sent, failures included
                 Frame grouped = TimeGroupOnNode.run(session, statement(settings, onNode.cql(), limit, timeout), onNode, model,
-                        query.refId(), settings, limit, budget, timeout, rc);
+                        settings, limit, budget, timeout, rc);
                 if (grouped != null) {
-                    return DataResponse.ok(grouped);
+                    return List.of(grouped);
                 }
-                executed = cql;
+                call.executing(cql);
             }
-            return DataResponse.ok(run(session, settings, model, query, cql, limit, budget, timeout, rc));
+            return List.of(run(session, settings, model, query, cql, limit, budget, timeout, rc));
         } catch (Throwable t) {
-            // even an Error (a stack overflow on absurd input, a frame too large for memory) is this query's
-            // failure only: the other queries of the request still answer
-            Failure m = Failure.querying(t, timeout);
-            if (session != null && Failure.noNodeAvailable(t)) {
-                // the driver cannot say why its pools are empty; the session's metadata often can
-                PoolDiagnosis.Cause c = PoolDiagnosis.explain(session, settings);
-                if (c != null) {
-                    m = c.failure("no node could run the query: ", m.verboseMessage());
-                }
-                if (c != null && c.noneUp() && PoolDiagnosis.aDownNodeAnswers(session)) {
-                    // the nodes are back, but this session cannot reconnect to them by itself: a new one either
-                    // works (the panel's next refresh runs) or fails with Save & test's words for the cause
-                    instance.reopen(session);
-                    try {
-                        session(instance, settings);
-                        m = PoolDiagnosis.reopened(m.verboseMessage());
-                    } catch (Throwable open) {
-                        m = Failure.querying(open, timeout); // as any query whose session cannot be opened
-                    }
-                }
+            Failure known = NoNodeRecovery.failure(t, session, instance, settings);
+            if (known != null) {
+                throw Failure.described(known, t);
             }
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("query {} failed: {} {} {}", query.refId(), m.status(), m.source().wire(), m.message());
-            }
-            return response(m, executed);
+            throw t;
         }
+    }
+
+    /** {@link Failure#querying}, the data source's timeout setting named in a timeout's message. */
+    @Override
+    public QueryFailure classify(Throwable failure, CqlInstance instance) {
+        Failure f = Failure.querying(failure, timeout(instance));
+        return new QueryFailure(f.status(), f.source(), f.message());
     }
 
     private static Frame run(CqlSession session, CqlSettings settings, QueryModel model, DataQuery query, String cql, long limit,
                              ResponseBudget budget, Duration timeout, RequestContext rc) throws InvalidSettingsException {
         SimpleStatement stmt = statement(settings, cql, limit, timeout);
         boolean table = model.format() == QueryModel.Format.TABLE;
+        // a table's frame is named after its query (as Grafana's table panel lists it)
         ResultReader.Result r = ResultReader.read(session, stmt,
                 table ? ResultReader.Plan::all : defs -> ResultShapes.timeSeriesPlan(defs, model.timeColumn()),
                 limit, budget.bytes(), timeout, rc, table ? query.refId() : "");
@@ -148,7 +122,7 @@ public final class QueryEngine {
         for (Notice n : notices(r, model, settings, limit, budget)) {
             meta = meta.withNotice(n);
         }
-        return table ? ResultShapes.table(r, query.refId(), meta) : ResultShapes.timeSeries(r, model, query.refId(), meta, query.intervalMs());
+        return table ? ResultShapes.table(r, meta) : ResultShapes.timeSeries(r, model, meta, query.intervalMs());
     }
 
     static SimpleStatement statement(CqlSettings settings, String cql, long limit, Duration timeout) {
@@ -209,7 +183,7 @@ public final class QueryEngine {
         for (Notice n : notices(r, model, settings, limit, budget)) {
             meta = meta.withNotice(n);
         }
-        return new StreamRows(ResultShapes.stream(r, model, refId, meta), ResultShapes.timeField(r.plan()), r.limitReached());
+        return new StreamRows(ResultShapes.stream(r, model, meta), ResultShapes.timeField(r.plan()), r.limitReached());
     }
 
     /** The rows' frame in ascending time (stable: equal times keep the node's order); closes what it replaces. */
@@ -231,13 +205,16 @@ public final class QueryEngine {
      * timeouts naming the setting), for logs. {@code instance} (may be null) gives the timeout setting's value.
      */
     public static String describe(Throwable t, CqlInstance instance) {
-        Duration timeout = null;
+        return Failure.querying(t, timeout(instance)).message();
+    }
+
+    /** The instance's query timeout setting; null without an instance or valid settings (their message says why). */
+    private static Duration timeout(CqlInstance instance) {
         try {
-            timeout = instance == null ? null : instance.settings().queryTimeout();
+            return instance == null ? null : instance.settings().queryTimeout();
         } catch (InvalidSettingsException | RuntimeException ignored) {
-            // the message names the settings problem itself
+            return null; // the message names the settings problem itself
         }
-        return Failure.querying(t, timeout).message();
     }
 
     /**
@@ -276,19 +253,11 @@ public final class QueryEngine {
     }
 
     /** The instance's session; one that cannot be opened fails with Save &amp; test's description of why. */
-    private static CqlSession session(CqlInstance instance, CqlSettings settings) {
+    static CqlSession session(CqlInstance instance, CqlSettings settings) {
         try {
             return instance.session();
         } catch (Exception e) {
             throw Failure.sessionUnavailable(e, settings);
         }
-    }
-
-    private static DataResponse response(Failure m, String executed) {
-        List<Frame> frames = List.of();
-        if (executed != null) {
-            frames = List.of(new Frame("").setMeta(FrameMeta.empty().withExecutedQueryString(executed)));
-        }
-        return new DataResponse(frames, m.status(), m.message(), m.source());
     }
 }

@@ -11,8 +11,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.EndPoint;
 import com.datastax.oss.driver.api.core.metadata.Node;
-import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import com.datastax.oss.driver.api.core.servererrors.ReadFailureException;
+import com.datastax.oss.driver.api.core.servererrors.CoordinatorException;
 import com.datastax.oss.driver.internal.core.context.InternalDriverContext;
 import io.opencql.cql.CqlDataSource;
 import io.opencql.cql.kernel.CqlInstance;
@@ -97,14 +96,21 @@ class ClusterFailoverIT {
         }
     }
 
+    /** The last node answer that was not rows, for the timeout's message. */
+    private static volatile String lastRefusal;
+
     static boolean knowsTable(CqlSession admin, Node node) {
         try {
             // ALL: with RF=3 on 3 nodes every node is a replica, and each must answer
             admin.execute(SimpleStatement.newInstance("SELECT sensor FROM " + KEYSPACE + ".readings LIMIT 1").setNode(node)
                     .setConsistencyLevel(DefaultConsistencyLevel.ALL));
             return true;
-        } catch (InvalidQueryException | ReadFailureException notYet) {
-            return false; // the node itself, or a replica it asked, does not have the table yet
+        } catch (CoordinatorException notYet) {
+            // the node itself, or a replica it asked, does not have the table yet: "table does not exist" (invalid
+            // query), a failed read, or, when a replica has the keyspace but not yet the table's id, a server error
+            // "Unknown CF <id>" (seen in a loaded run); any answer but rows is "not yet", the timeout bounds it
+            lastRefusal = node.getEndPoint() + ": " + notYet;
+            return false;
         }
     }
 
@@ -112,7 +118,8 @@ class ClusterFailoverIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeoutSeconds + " s waiting for " + what);
+                throw new AssertionError("timed out after " + timeoutSeconds + " s waiting for " + what
+                        + (lastRefusal == null ? "" : "; last refusal: " + lastRefusal));
             }
             Thread.sleep(50);
         }

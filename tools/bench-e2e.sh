@@ -9,7 +9,8 @@
 # Env: CQL_TEST_HOST (default 127.0.0.1:19042; start a node with tools/cassandra-node.sh start),
 #      CQL_TEST_USER / CQL_TEST_PASSWORD (default cassandra/cassandra), PLUGIN_DIST (default dist/),
 #      MVN_OFFLINE=1 (build with mvn -o), BENCH_BUILD=0 (use dist/ and the classes as they are),
-#      BENCH_BUNDLE_JRE=1 (build the package with its bundled runtime, -Pbundle-jre).
+#      BENCH_BUNDLE_JRE=1 (build the package with its bundled runtime, -Pbundle-jre),
+#      GF_PLUGIN_MAX_RESPONSE_MB (default 64 here, so the 1M-row answer fits; the plugin's own default is 32).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -24,5 +25,8 @@ CP=$DS/target/test-classes:$DS/target/classes:$ROOT/backend/sdk/target/classes
 # our own sdk from this tree, never a jar another build left in ~/.m2
 CP=$CP:$(tr ':' '\n' < "$DS/target/bench.classpath" | grep -v '/io/opencql/grafana-plugin-sdk/' | paste -sd: -)
 export CQL_TEST_HOST=${CQL_TEST_HOST:-127.0.0.1:19042}
+# the 1,000,000-row answer (text, timestamp, double) is about 34 MB: above the default byte budget of one answer
+# (max_response_mb = 32), which would cut it at ~935,000 rows with a notice; the bench sets grafana.ini's knob
+export GF_PLUGIN_MAX_RESPONSE_MB=${GF_PLUGIN_MAX_RESPONSE_MB:-64}
 cd "$ROOT/conformance"
 exec go run ./bench -dist "${PLUGIN_DIST:-$ROOT/dist}" -driver-cp "$CP" -hello-cp "$DS/target/test-classes" "$@"

@@ -101,6 +101,9 @@ func run() error {
 	if o := os.Getenv("GF_PLUGIN_JVM_OPTS"); o != "" {
 		env = append(env, "GF_PLUGIN_JVM_OPTS="+o) // as grafana.ini's [plugin.opencql-cql-datasource] jvm_opts
 	}
+	if o := os.Getenv("GF_PLUGIN_MAX_RESPONSE_MB"); o != "" {
+		env = append(env, "GF_PLUGIN_MAX_RESPONSE_MB="+o) // as grafana.ini's max_response_mb
+	}
 	ours, err := startTarget(exe, oursShape, env)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import io.opencql.cql.failure.Failure;
 import io.opencql.cql.kernel.CqlInstance;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.kernel.Setting;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
@@ -17,6 +18,7 @@ import io.opencql.grafana.data.Notice;
 import io.opencql.grafana.query.QueryCall;
 import io.opencql.grafana.query.QueryDriver;
 import io.opencql.grafana.query.QueryFailure;
+import io.opencql.grafana.query.RowLimitReached;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -81,19 +83,19 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
                 throw new CancellationException("query cancelled");
             }
             if (model.stream() && streams != null && !call.fromAlert()) {
-                return List.of(streamAnswer(session, settings, model, query, call.context(), cql, limit, timeout, rc));
+                return List.of(streamAnswer(session, settings, model, query, call, cql, limit, timeout));
             }
             TimeGroupPlanner.Pushdown onNode = TimeGroupOnNode.plan(session, model, cql, query.intervalMs(), timeout);
             if (onNode != null) {
                 call.executing(onNode.cql()); // what the inspector shows is what was sent, failures included
                 Frame grouped = TimeGroupOnNode.run(session, statement(settings, onNode.cql(), limit, timeout), onNode, model,
-                        settings, limit, budget, timeout, rc);
+                        settings, limit, budget, timeout, call);
                 if (grouped != null) {
                     return List.of(grouped);
                 }
                 call.executing(cql);
             }
-            return List.of(run(session, settings, model, query, cql, limit, budget, timeout, rc));
+            return List.of(run(session, settings, model, query, cql, limit, budget, timeout, call));
         } catch (Throwable t) {
             Failure known = NoNodeRecovery.failure(t, session, instance, settings);
             if (known != null) {
@@ -111,7 +113,8 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
     }
 
     private static Frame run(CqlSession session, CqlSettings settings, QueryModel model, DataQuery query, String cql, long limit,
-                             ResponseBudget budget, Duration timeout, RequestContext rc) throws InvalidSettingsException {
+                             ResponseBudget budget, Duration timeout, QueryCall call) throws InvalidSettingsException {
+        RequestContext rc = call.cancellation();
         SimpleStatement stmt = statement(settings, cql, limit, timeout);
         boolean table = model.format() == QueryModel.Format.TABLE;
         // a table's frame is named after its query (as Grafana's table panel lists it)
@@ -119,7 +122,7 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
                 table ? ResultReader.Plan::all : defs -> ResultShapes.timeSeriesPlan(defs, model.timeColumn()),
                 limit, budget.bytes(), timeout, rc, table ? query.refId() : "");
         FrameMeta meta = FrameMeta.empty().withExecutedQueryString(cql);
-        for (Notice n : notices(r, model, settings, limit, budget)) {
+        for (Notice n : notices(r, model, settings, limit, budget, call)) {
             meta = meta.withNotice(n);
         }
         return table ? ResultShapes.table(r, meta) : ResultShapes.timeSeries(r, model, meta, query.intervalMs());
@@ -144,9 +147,10 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
     // ---- streams (Live)
 
     /** QueryData's answer to a stream query: the stream layout in ascending time, with the channel in its meta. */
-    private Frame streamAnswer(CqlSession session, CqlSettings settings, QueryModel model, DataQuery query, PluginContext ctx,
-                               String cql, long limit, Duration timeout, RequestContext rc) throws InvalidSettingsException {
-        StreamRows rows = readStream(session, settings, model, query.refId(), cql, limit, budget, timeout, rc);
+    private Frame streamAnswer(CqlSession session, CqlSettings settings, QueryModel model, DataQuery query, QueryCall call,
+                               String cql, long limit, Duration timeout) throws InvalidSettingsException {
+        PluginContext ctx = call.context();
+        StreamRows rows = readStream(session, settings, model, query.refId(), cql, limit, budget, timeout, call.cancellation(), call);
         Frame f = ascending(rows);
         try {
             String channel = streams.issue(ctx, model, query.refId(), f, rows.timeField(), query.timeRange());
@@ -170,17 +174,17 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
         ReadOnlyGuard.check(cql, settings.readOnly());
         long limit = rowLimit(model, settings);
         CqlSession session = session(instance, settings);
-        return readStream(session, settings, model, refId, cql, limit, budget, settings.queryTimeout(), rc);
+        return readStream(session, settings, model, refId, cql, limit, budget, settings.queryTimeout(), rc, null);
     }
 
     private static StreamRows readStream(CqlSession session, CqlSettings settings, QueryModel model, String refId, String cql,
-                                         long limit, ResponseBudget budget, Duration timeout, RequestContext rc)
-            throws InvalidSettingsException {
+                                         long limit, ResponseBudget budget, Duration timeout, RequestContext rc,
+                                         QueryCall call) throws InvalidSettingsException {
         boolean table = model.format() == QueryModel.Format.TABLE;
         ResultReader.Result r = ResultReader.read(session, statement(settings, cql, limit, timeout),
                 defs -> ResultShapes.streamPlan(defs, model), limit, budget.bytes(), timeout, rc, table ? refId : "");
         FrameMeta meta = FrameMeta.empty().withExecutedQueryString(cql);
-        for (Notice n : notices(r, model, settings, limit, budget)) {
+        for (Notice n : notices(r, model, settings, limit, budget, call)) {
             meta = meta.withNotice(n);
         }
         return new StreamRows(ResultShapes.stream(r, model, meta), ResultShapes.timeField(r.plan()), r.limitReached());
@@ -227,16 +231,23 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
         return Math.min(Math.min(ds, q), Integer.MAX_VALUE - 1);
     }
 
-    static List<Notice> notices(ResultReader.Result r, QueryModel model, CqlSettings settings, long limit, ResponseBudget budget) {
+    /**
+     * The notices of one read, this driver's own (size limit, null times, out-of-range times); a row limit that cut the
+     * rows is reported to {@code call} (null: a Live read, whose notices nobody sees), whose runner words it.
+     */
+    static List<Notice> notices(ResultReader.Result r, QueryModel model, CqlSettings settings, long limit, ResponseBudget budget,
+                                QueryCall call) {
         List<Notice> out = new java.util.ArrayList<>();
+        boolean byRowLimit = r.limitReached() && !r.sizeLimitReached();
+        if (call != null) {
+            boolean byQuery = model.rowLimit() > 0 && (settings.rowLimit() <= 0 || model.rowLimit() < settings.rowLimit());
+            call.rowLimit(!byRowLimit ? null : byQuery ? new RowLimitReached(limit, RowLimitReached.Origin.QUERY, QueryKey.ROW_LIMIT.key())
+                    : new RowLimitReached(limit, RowLimitReached.Origin.DATA_SOURCE, Setting.ROW_LIMIT.key()));
+        }
         if (r.sizeLimitReached()) {
             out.add(Notice.warning("Results have been limited to " + r.rows() + " rows because the answer reached its size limit of "
                     + budget.text() + " (grafana.ini [plugin.opencql-cql-datasource] max_response_mb); narrow the query (time range,"
                     + " columns, partitions) or set a lower rowLimit"));
-        } else if (r.limitReached()) {
-            boolean byQuery = model.rowLimit() > 0 && (settings.rowLimit() <= 0 || model.rowLimit() < settings.rowLimit());
-            out.add(Notice.warning("Results have been limited to " + limit + " rows because the row limit was reached ("
-                    + (byQuery ? "query option rowLimit" : "setting rowLimit") + ")"));
         }
         if (r.droppedRows() > 0) {
             out.add(Notice.warning(r.droppedRows() + " rows with a null time in column '"

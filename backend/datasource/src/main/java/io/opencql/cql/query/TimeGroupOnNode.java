@@ -15,6 +15,7 @@ import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.data.FrameMeta;
 import io.opencql.grafana.data.Notice;
+import io.opencql.grafana.query.QueryCall;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +68,8 @@ final class TimeGroupOnNode {
      * null when the caller must group in the plugin instead (logged).
      */
     static Frame run(CqlSession session, SimpleStatement statement, TimeGroupPlanner.Pushdown plan, QueryModel model,
-                     CqlSettings settings, long limit, ResponseBudget budget, Duration timeout, RequestContext rc) {
+                     CqlSettings settings, long limit, ResponseBudget budget, Duration timeout, QueryCall call) {
+        RequestContext rc = call.cancellation();
         ResultReader.Result r;
         try {
             r = ResultReader.read(session, statement.setPageSize(groupsPerPage(statement.getPageSize(), plan.stepMs())),
@@ -93,7 +95,7 @@ final class TimeGroupOnNode {
             return null;
         }
         FrameMeta meta = FrameMeta.empty().withExecutedQueryString(plan.cql());
-        for (Notice n : CqlQueries.notices(r, model, settings, limit, budget)) {
+        for (Notice n : CqlQueries.notices(r, model, settings, limit, budget, call)) {
             meta = meta.withNotice(n);
         }
         return ResultShapes.wideTimeSeries(grouped, r.rows() == 0, model, meta);

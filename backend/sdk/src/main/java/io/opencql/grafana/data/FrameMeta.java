@@ -64,7 +64,12 @@ public record FrameMeta(
         return new FrameMeta(type, typeVersion, path, pathSeparator, custom, all, channel, preferredVisualisationType, executedQueryString, dataTopic);
     }
 
-    /** True when the frame declares the dataplane contract (a type and a non-zero version). */
+    /** The same meta with {@code all} as its notices, in that order. */
+    public FrameMeta withNotices(List<Notice> all) {
+        return new FrameMeta(type, typeVersion, path, pathSeparator, custom, all, channel, preferredVisualisationType, executedQueryString, dataTopic);
+    }
+
+        /** True when the frame declares the dataplane contract (a type and a non-zero version). */
     @JsonIgnore // an is-getter: Jackson would otherwise write a "dataplane" key Grafana does not define
     public boolean isDataplane() {
         return type != null && !type.isEmpty() && (typeVersion[0] != 0 || typeVersion[1] != 0);

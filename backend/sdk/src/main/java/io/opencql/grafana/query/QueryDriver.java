@@ -16,7 +16,8 @@ public interface QueryDriver<I> {
 
     /**
      * Runs one query and returns its frames (the runner sets their refId). Reports the text it sends to the
-     * database with {@link QueryCall#executing} as soon as it is known, so that a failure's response shows it.
+     * database with {@link QueryCall#executing} as soon as it is known, so that a failure's response shows it, and
+     * a row limit that cut the rows with {@link QueryCall#rowLimit(RowLimitReached)} (the runner adds the notice).
      * Any failure is thrown as it comes; {@link #classify} describes it.
      */
     List<Frame> run(I instance, DataQuery query, QueryCall call) throws Exception;

@@ -7,6 +7,8 @@ import io.opencql.grafana.backend.QueryDataRequest;
 import io.opencql.grafana.backend.QueryDataResponse;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.data.Frame;
+import io.opencql.grafana.data.FrameMeta;
+import io.opencql.grafana.data.Notice;
 import io.opencql.grafana.data.SelfTestFrame;
 import io.opencql.grafana.instance.InstanceManager;
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * QueryData for any data source with a {@link QueryDriver}: the queries of one request run in parallel, each on
- * its own (a failure or a slow query never affects another), each gets an answer, and every frame of an answer
+ * its own (a failure or a slow query never affects another), each gets an answer (with a notice when the driver
+ * reports a row limit reached, {@link RowLimitReached}), and every frame of an answer
  * carries its query's refId (set in {@link #answer} and nowhere else). Cancelling the request interrupts its running
  * queries. {@code selftest} queries (a frame of every field type, README) are answered here and need no data
  * source instance at all.
@@ -116,7 +119,7 @@ public final class QueryRunner<I extends AutoCloseable> implements QueryDataHand
             r = failed(driver, new CancellationException("query cancelled"), instance, query, null);
         } else {
             try {
-                r = DataResponse.ok(driver.run(instance, query, call));
+                r = DataResponse.ok(withRowLimitNotice(driver.run(instance, query, call), call.rowLimit()));
             } catch (Throwable t) {
                 r = failed(driver, t, instance, query, call.executed());
             }
@@ -125,6 +128,23 @@ public final class QueryRunner<I extends AutoCloseable> implements QueryDataHand
             f.setRefId(query.refId());
         }
         return r;
+    }
+
+    /**
+     * The row limit's notice, first among the notices of the query's first frame (the one the driver read into):
+     * the engine words it alike for every driver.
+     */
+    private static List<Frame> withRowLimitNotice(List<Frame> frames, RowLimitReached reached) {
+        if (reached == null || frames.isEmpty()) {
+            return frames;
+        }
+        Frame f = frames.get(0);
+        FrameMeta meta = f.meta() == null ? FrameMeta.empty() : f.meta();
+        List<Notice> notices = new ArrayList<>(meta.notices().size() + 1);
+        notices.add(reached.notice());
+        notices.addAll(meta.notices());
+        f.setMeta(meta.withNotices(notices));
+        return frames;
     }
 
     private static <I> DataResponse failed(QueryDriver<I> driver, Throwable t, I instance, DataQuery query, String executed) {

@@ -3,13 +3,15 @@ package io.opencql.grafana.transport;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.opencql.grafana.metrics.PluginMetrics;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cross-cutting handling of every RPC in one place: latency and outcome metrics, and the rule that an
- * exception escaping a handler is logged and answered as an error, never allowed to reach the process.
+ * The last resort around every RPC. Metrics, the log line of a failed call and each capability's answer to a
+ * handler that threw are the handlers' middleware ({@code middleware.HandlerChain}); what still escapes it ends the
+ * call with a gRPC status here instead of reaching the process. A unary answer to a call Grafana has cancelled is
+ * not sent: nobody waits for it.
  */
 final class CallGuard {
 
@@ -19,67 +21,56 @@ final class CallGuard {
         T call() throws Exception;
     }
 
-    /** What to answer when the handler threw: a response, or null to fail the call with a gRPC status. */
-    interface Fallback<T> {
-        T onError(Throwable error);
+    private CallGuard() {
     }
 
-    private final PluginMetrics metrics;
-
-    CallGuard(PluginMetrics metrics) {
-        this.metrics = metrics;
-    }
-
-    <T> void unary(String endpoint, StreamObserver<T> observer, Body<T> body, Fallback<T> fallback) {
-        long start = System.nanoTime();
-        T result;
-        String outcome = "ok";
+    /**
+     * Runs the handler (already logged and counted by its middleware when it fails), then encodes its answer for
+     * the wire (a failure there is the transport's own, so it is logged here).
+     */
+    static <A, T> void unary(String endpoint, StreamObserver<T> observer, Body<A> handler, Function<A, T> encode) {
+        A answer;
         try {
-            result = body.call();
-        } catch (Throwable e) {
-            if (e instanceof VirtualMachineError vme && !(e instanceof OutOfMemoryError)) {
-                throw vme;
-            }
-            outcome = Context.current().isCancelled() ? "cancelled" : "error";
-            LOG.atError().setCause(e).addKeyValue("endpoint", endpoint).log("handler failed: {}", e.toString());
-            result = fallback == null ? null : fallback.onError(e);
-            if (result == null) {
-                metrics.observe(endpoint, outcome, System.nanoTime() - start);
-                observer.onError(Status.UNKNOWN.withDescription(endpoint + " failed: " + e).asRuntimeException());
-                return;
-            }
+            answer = handler.call();
+        } catch (Exception | Error e) {
+            fatal(e);
+            observer.onError(Status.UNKNOWN.withDescription(endpoint + " failed: " + e).asRuntimeException());
+            return;
         }
-        boolean cancelled = Context.current().isCancelled();
-        // a handler that answered a cancelled call (QueryData answers every refId, with 499s) still served nobody
-        metrics.observe(endpoint, cancelled ? "cancelled" : outcome, System.nanoTime() - start);
-        if (cancelled) {
+        T message;
+        try {
+            message = encode.apply(answer);
+        } catch (RuntimeException | Error e) {
+            fatal(e);
+            LOG.atError().setCause(e).addKeyValue("endpoint", endpoint).log("cannot encode the answer: {}", e.toString());
+            observer.onError(Status.UNKNOWN.withDescription(endpoint + " failed: " + e).asRuntimeException());
+            return;
+        }
+        if (Context.current().isCancelled()) {
             return; // the client is gone; nothing to answer
         }
-        observer.onNext(result);
+        observer.onNext(message);
         observer.onCompleted();
     }
 
-    /** For server-streaming calls: the body sends its own messages; errors end the call with a status. */
-    void streaming(String endpoint, StreamObserver<?> observer, Body<Void> body) {
-        long start = System.nanoTime();
-        String outcome = "ok";
+    /** For server-streaming calls: the body sends its own messages; a failure ends the call with a status. */
+    static void streaming(String endpoint, StreamObserver<?> observer, Body<Void> body) {
         try {
             body.call();
             if (!Context.current().isCancelled()) {
                 observer.onCompleted();
             }
-        } catch (Throwable e) {
-            if (e instanceof VirtualMachineError vme && !(e instanceof OutOfMemoryError)) {
-                throw vme;
-            }
-            boolean cancelled = Context.current().isCancelled();
-            outcome = cancelled ? "cancelled" : "error";
-            if (!cancelled) {
-                LOG.atError().setCause(e).addKeyValue("endpoint", endpoint).log("handler failed: {}", e.toString());
+        } catch (Exception | Error e) {
+            fatal(e);
+            if (!Context.current().isCancelled()) {
                 observer.onError(Status.UNKNOWN.withDescription(endpoint + " failed: " + e.getMessage()).asRuntimeException());
             }
-        } finally {
-            metrics.observe(endpoint, outcome, System.nanoTime() - start);
+        }
+    }
+
+    private static void fatal(Throwable e) {
+        if (e instanceof VirtualMachineError vme && !(e instanceof OutOfMemoryError)) {
+            throw vme;
         }
     }
 }

@@ -8,6 +8,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.opencql.grafana.backend.Plugin;
 import io.opencql.grafana.log.GrafanaLogConfigurator;
 import io.opencql.grafana.metrics.PluginMetrics;
+import io.opencql.grafana.middleware.HandlerChain;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -110,7 +111,9 @@ public final class PluginServer {
             t.setDaemon(true);
             return t;
         });
-        CallGuard guard = new CallGuard(metrics);
+        // the one place the handlers get their middleware (metrics, log, every refId, error sources, answers to a throw)
+        HandlerChain chain = HandlerChain.standard(metrics);
+        Plugin served = chain.around(plugin);
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus("plugin", ServingStatus.SERVING);
         health.setStatus("", ServingStatus.SERVING);
@@ -122,15 +125,15 @@ public final class PluginServer {
                 .addService(new GoPluginServices.Controller(this::stopSoon))
                 .addService(stdio)
                 .addService(new GoPluginServices.Broker())
-                .addService(ServerInterceptors.intercept(new DiagnosticsService(plugin.checkHealth(), metrics, guard), tenant));
-        if (plugin.queryData() != null) {
-            b.addService(ServerInterceptors.intercept(new DataService(plugin.queryData(), guard), tenant));
+                .addService(ServerInterceptors.intercept(new DiagnosticsService(served.checkHealth(), metrics, chain), tenant));
+        if (served.queryData() != null) {
+            b.addService(ServerInterceptors.intercept(new DataService(served.queryData()), tenant));
         }
-        if (plugin.callResource() != null) {
-            b.addService(ServerInterceptors.intercept(new ResourceService(plugin.callResource(), guard), tenant));
+        if (served.callResource() != null) {
+            b.addService(ServerInterceptors.intercept(new ResourceService(served.callResource()), tenant));
         }
-        if (plugin.stream() != null) {
-            b.addService(ServerInterceptors.intercept(new StreamService(plugin.stream(), guard), tenant));
+        if (served.stream() != null) {
+            b.addService(ServerInterceptors.intercept(new StreamService(served.stream()), tenant));
         }
         server = b.build().start();
         return server.getPort();

@@ -48,7 +48,9 @@ final class QueryDataAdapter {
         }
         if (r.isError()) {
             b.setError(r.error());
-            b.setErrorSource((r.errorSource() == null ? io.opencql.grafana.backend.ErrorSource.PLUGIN : r.errorSource()).wire());
+            if (r.errorSource() != null) { // the middleware gives every error one (ErrorSources)
+                b.setErrorSource(r.errorSource().wire());
+            }
         }
         return b.build();
     }

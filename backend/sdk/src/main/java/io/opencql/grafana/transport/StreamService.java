@@ -4,7 +4,6 @@ import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.opencql.grafana.backend.StreamHandler;
-import io.opencql.grafana.backend.StreamReply;
 import io.opencql.grafana.transport.proto.pluginv2.PublishStreamRequest;
 import io.opencql.grafana.transport.proto.pluginv2.PublishStreamResponse;
 import io.opencql.grafana.transport.proto.pluginv2.RunStreamRequest;
@@ -13,27 +12,25 @@ import io.opencql.grafana.transport.proto.pluginv2.StreamPacket;
 import io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamRequest;
 import io.opencql.grafana.transport.proto.pluginv2.SubscribeStreamResponse;
 
+/** Live: protobuf to the stream handler (with its middleware) and back; RunStream's packets as the handler sends them. */
 final class StreamService extends StreamGrpc.StreamImplBase {
 
     private final StreamHandler handler;
-    private final CallGuard guard;
 
-    StreamService(StreamHandler handler, CallGuard guard) {
+    StreamService(StreamHandler handler) {
         this.handler = handler;
-        this.guard = guard;
     }
 
     @Override
     public void subscribeStream(SubscribeStreamRequest r, StreamObserver<SubscribeStreamResponse> observer) {
         var req = StreamAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
-        guard.unary("subscribeStream", observer, () -> StreamAdapter.subscribe(handler.subscribeStream(req)), null);
+        CallGuard.unary("subscribeStream", observer, () -> handler.subscribeStream(req, GrpcRequestContext.current()), StreamAdapter::subscribe);
     }
 
     @Override
     public void publishStream(PublishStreamRequest r, StreamObserver<PublishStreamResponse> observer) {
         var req = StreamAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
-        guard.unary("publishStream", observer, () -> StreamAdapter.publish(handler.publishStream(req)),
-                e -> StreamAdapter.publish(StreamReply.denied()));
+        CallGuard.unary("publishStream", observer, () -> handler.publishStream(req, GrpcRequestContext.current()), StreamAdapter::publish);
     }
 
     @Override
@@ -41,7 +38,7 @@ final class StreamService extends StreamGrpc.StreamImplBase {
         var req = StreamAdapter.stream(r.getPluginContext(), r.getPath(), r.getData(), r.getHeadersMap(), TenantInterceptor.tenant());
         var server = (ServerCallStreamObserver<StreamPacket>) observer;
         server.setOnCancelHandler(() -> { });
-        guard.streaming("runStream", observer, () -> {
+        CallGuard.streaming("runStream", observer, () -> {
             handler.runStream(req, json -> {
                 if (Context.current().isCancelled()) {
                     throw new java.util.concurrent.CancellationException("stream cancelled by Grafana");

@@ -15,6 +15,8 @@ import io.opencql.grafana.backend.QueryDataResponse;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.data.FieldType;
 import io.opencql.grafana.data.Frame;
+import io.opencql.grafana.data.FrameMeta;
+import io.opencql.grafana.data.Notice;
 import io.opencql.grafana.instance.InstanceManager;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,6 +131,29 @@ class QueryRunnerTest {
             cancelled = true;
             listeners.forEach(Runnable::run);
         }
+    }
+
+    @Test
+    void aReportedRowLimitBecomesTheFirstNoticeOfTheFirstFrame() throws Exception {
+        runner((i, q, c) -> {
+            c.rowLimit(new RowLimitReached(99, RowLimitReached.Origin.DATA_SOURCE, "wrong")); // replaced by the later report
+            if (q.refId().equals("A")) {
+                c.rowLimit(new RowLimitReached(120, RowLimitReached.Origin.DATA_SOURCE, "rowLimit"));
+            } else if (q.refId().equals("B")) {
+                c.rowLimit(new RowLimitReached(50, RowLimitReached.Origin.QUERY, "rowLimit"));
+            } else {
+                c.rowLimit(null); // the rows that are returned fitted
+            }
+            return List.of(new Frame("f").setMeta(FrameMeta.empty().withNotice(Notice.warning("the driver's own"))), new Frame("g"));
+        });
+        QueryDataResponse r = handler.queryData(request(List.of(query("A", ""), query("B", ""), query("C", "")), ds()), RequestContext.NONE);
+        assertEquals(List.of(Notice.warning("Results have been limited to 120 rows because the row limit was reached (setting rowLimit)"),
+                Notice.warning("the driver's own")), r.responses().get("A").frames().get(0).meta().notices());
+        assertEquals(List.of(Notice.warning("Results have been limited to 50 rows because the row limit was reached (query option rowLimit)"),
+                Notice.warning("the driver's own")), r.responses().get("B").frames().get(0).meta().notices());
+        assertEquals(List.of(Notice.warning("the driver's own")), r.responses().get("C").frames().get(0).meta().notices());
+        assertNull(r.responses().get("A").frames().get(1).meta(), "only the first frame carries it");
+        r.responses().values().forEach(DataResponse::closeFrames);
     }
 
     @Test

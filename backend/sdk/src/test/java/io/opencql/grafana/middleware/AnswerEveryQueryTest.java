@@ -1,4 +1,4 @@
-package io.opencql.grafana.query;
+package io.opencql.grafana.middleware;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

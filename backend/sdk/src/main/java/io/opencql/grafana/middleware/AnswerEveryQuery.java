@@ -1,4 +1,4 @@
-package io.opencql.grafana.query;
+package io.opencql.grafana.middleware;
 
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Middleware around any QueryData handler: every refId of the request gets a response, in the request's order. A
- * refId without one is silent "no data" for alerting, so one the handler left out is a plugin error, and a handler
- * that threw answers every query with its error.
+ * QueryData middleware: every refId of the request gets a response, in the request's order. A refId without one
+ * is silent "no data" for alerting, so one the handler left out is a plugin error, and a handler that threw answers
+ * every query with its error (QueryData's answer to a thrown handler: the call itself succeeds).
  */
 public final class AnswerEveryQuery implements QueryDataHandler {
 
@@ -36,9 +36,7 @@ public final class AnswerEveryQuery implements QueryDataHandler {
         try {
             answered = handler.queryData(req, rc).responses();
         } catch (Exception | Error e) {
-            if (e instanceof VirtualMachineError vme && !(e instanceof OutOfMemoryError)) {
-                throw vme;
-            }
+            Fatal.rethrow(e);
             LOG.atError().setCause(e).addKeyValue("endpoint", "queryData").log("handler failed: {}", e.toString());
             Map<String, DataResponse> all = new LinkedHashMap<>();
             for (DataQuery q : req.queries()) {

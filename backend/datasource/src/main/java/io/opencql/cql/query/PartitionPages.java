@@ -43,6 +43,8 @@ final class PartitionPages implements ResultReader.PageSource {
     private boolean closed;
     /** Every request not known to be complete, so that {@link #close} can abort it. */
     private final List<CompletableFuture<AsyncResultSet>> requested = new ArrayList<>();
+    /** The most requests not yet answered at once (a request's future completes when the node's answer arrives). */
+    private int mostInFlight;
 
     /**
      * @param inFlight at most this many statements open at once (at least 1)
@@ -92,6 +94,11 @@ final class PartitionPages implements ResultReader.PageSource {
         requested.clear();
     }
 
+    /** The most requests this source had on the wire at once: what setting partitionReads bounds. */
+    synchronized int mostInFlight() {
+        return mostInFlight;
+    }
+
     private void start() {
         int i = started++;
         parts[i] = new Part();
@@ -104,6 +111,7 @@ final class PartitionPages implements ResultReader.PageSource {
         part.last = f;
         requested.removeIf(CompletableFuture::isDone);
         requested.add(f);
+        mostInFlight = Math.max(mostInFlight, requested.size());
         f.whenComplete((page, error) -> {
             if (page != null) {
                 arrived(part, page);

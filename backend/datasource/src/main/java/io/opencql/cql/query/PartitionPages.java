@@ -19,9 +19,10 @@ import java.util.concurrent.CompletionStage;
  * budget, deadline and cancellation, exactly as it reads one statement.
  *
  * <p>At most {@code inFlight} statements are open at once: the one being read and the next ones. Each open statement
- * keeps reading ahead, one request at a time (pages of one statement follow each other's paging state), up to
- * {@link #AHEAD} pages not yet read; a statement's slot goes to the next statement once the reader has moved past its
- * last page. So at most {@code inFlight} requests are on the wire, and at most {@code inFlight × AHEAD} pages wait.
+ * keeps reading ahead, one request at a time (pages of one statement follow each other's paging state), while the
+ * pages waiting for the reader hold less than {@link #READ_AHEAD_BYTES}; a statement's slot goes to the next
+ * statement once the reader has moved past its last page. So at most {@code inFlight} requests are on the wire, and
+ * the pages waiting hold at most {@link #READ_AHEAD_BYTES} plus one page per open statement.
  * A statement's failure reaches the reader when the reader comes to that statement's page, as the single statement's
  * would have at that point of its rows. {@link #close} (cancellation, or the read ending early) aborts every request.
  *
@@ -30,16 +31,27 @@ import java.util.concurrent.CompletionStage;
  */
 final class PartitionPages implements ResultReader.PageSource {
 
-    /** Pages one open statement may have requested and not yet read: enough to keep the node busy while one decodes. */
-    static final int AHEAD = 4;
+    /**
+     * Bytes (as the node sent them) of pages read ahead and not yet handed to the reader, past which the open
+     * statements stop asking for more until the reader catches up: the node keeps serving several partitions while
+     * the plugin decodes one, and the pages waiting stay a small part of an answer's budget (32 MiB by default).
+     */
+    static final long READ_AHEAD_BYTES = 8 << 20;
+    /** Pages the statement being read may have waiting whatever the bytes: the reader never waits for a request. */
+    static final int READING_AHEAD = 2;
 
     private final CqlSession session;
     private final List<? extends Statement<?>> statements;
     private final int inFlight;
     private final long cap;
+    private final long readAheadBytes;
     private final Part[] parts;
     /** The statements started so far (0..started-1). */
     private int started;
+    /** The statement being read. */
+    private int reading;
+    /** Bytes of the pages arrived and not yet handed to the reader. */
+    private long waitingBytes;
     private boolean closed;
     /** Every request not known to be complete, so that {@link #close} can abort it. */
     private final List<CompletableFuture<AsyncResultSet>> requested = new ArrayList<>();
@@ -51,6 +63,12 @@ final class PartitionPages implements ResultReader.PageSource {
      * @param limit    the original statement's LIMIT, or -1 for none
      */
     PartitionPages(CqlSession session, List<? extends Statement<?>> statements, int inFlight, long limit) {
+        this(session, statements, inFlight, limit, READ_AHEAD_BYTES);
+    }
+
+    /** @param readAheadBytes {@link #READ_AHEAD_BYTES}, or another bound (tests: 1, so that statements stop and resume) */
+    PartitionPages(CqlSession session, List<? extends Statement<?>> statements, int inFlight, long limit, long readAheadBytes) {
+        this.readAheadBytes = readAheadBytes;
         this.session = session;
         this.statements = List.copyOf(statements);
         this.inFlight = Math.max(1, inFlight);
@@ -74,7 +92,7 @@ final class PartitionPages implements ResultReader.PageSource {
                 start();
             }
         }
-        return take(0, null).thenApply(p -> new Page(0, p, 0));
+        return take(0, null).thenApply(p -> new Page(0, handed(p), 0));
     }
 
     @Override
@@ -120,13 +138,36 @@ final class PartitionPages implements ResultReader.PageSource {
     }
 
     private synchronized void arrived(Part part, AsyncResultSet page) {
+        waitingBytes += ResultReader.size(page);
         if (closed || !page.hasMorePages()) {
             return;
         }
-        if (part.queued.size() < AHEAD) {
+        if (mayReadAhead(part)) {
             follow(part, page);
         } else {
             part.stalled = page;
+        }
+    }
+
+    private boolean mayReadAhead(Part part) {
+        return waitingBytes < readAheadBytes || (part == parts[reading] && part.queued.size() < READING_AHEAD);
+    }
+
+    /** The reader has {@code page}: its bytes no longer wait, so a statement that stopped may read on. */
+    private synchronized AsyncResultSet handed(AsyncResultSet page) {
+        waitingBytes -= ResultReader.size(page);
+        resume();
+        return page;
+    }
+
+    private void resume() {
+        for (int i = reading; i < started && !closed; i++) {
+            Part part = parts[i];
+            if (part != null && part.stalled != null && mayReadAhead(part)) {
+                AsyncResultSet s = part.stalled;
+                part.stalled = null;
+                follow(part, s);
+            }
         }
     }
 
@@ -152,11 +193,7 @@ final class PartitionPages implements ResultReader.PageSource {
             follow(part, previous); // the reader came before the read-ahead's callback
         }
         CompletableFuture<AsyncResultSet> f = part.queued.poll();
-        if (part.stalled != null && part.queued.size() < AHEAD) {
-            AsyncResultSet s = part.stalled;
-            part.stalled = null;
-            follow(part, s);
-        }
+        resume();
         return f;
     }
 
@@ -165,9 +202,11 @@ final class PartitionPages implements ResultReader.PageSource {
         if (i > 0) {
             parts[i - 1] = null;
         }
+        reading = i;
         while (!closed && started < parts.length && started < i + inFlight) {
             start();
         }
+        resume();
     }
 
     /**
@@ -230,10 +269,10 @@ final class PartitionPages implements ResultReader.PageSource {
         public CompletionStage<AsyncResultSet> fetchNextPage() {
             long next = before + shown;
             if (page.hasMorePages()) {
-                return take(index, page).thenApply(p -> new Page(index, p, next));
+                return take(index, page).thenApply(p -> new Page(index, handed(p), next));
             }
             begin(index + 1);
-            return take(index + 1, null).thenApply(p -> new Page(index + 1, p, next));
+            return take(index + 1, null).thenApply(p -> new Page(index + 1, handed(p), next));
         }
 
         @Override

@@ -34,16 +34,21 @@ final class PartitionReads {
         if (settings.partitionReads() > 1) {
             Split split = split(session, cql);
             if (split != null) {
-                List<SimpleStatement> statements = new ArrayList<>(split.keys().size());
-                for (PartitionOrder.Key key : split.keys()) {
-                    SimpleStatement s = CqlQueries.statement(settings, InSplit.withEquality(cql, split.in(), key.literal()), limit, timeout)
-                            .setRoutingKeyspace(split.keyspace());
-                    statements.add(split.routable() ? s.setRoutingKey(key.routingKey()) : s);
-                }
-                return new PartitionPages(session, statements, settings.partitionReads(), split.limit());
+                return new PartitionPages(session, statements(settings, cql, split, limit, timeout), settings.partitionReads(), split.limit());
             }
         }
         return new ResultReader.OneStatement(session, single);
+    }
+
+    /** One statement per partition of {@code split}, in the node's order, each built as the single one is. */
+    static List<SimpleStatement> statements(CqlSettings settings, String cql, Split split, long limit, Duration timeout) {
+        List<SimpleStatement> statements = new ArrayList<>(split.keys().size());
+        for (PartitionOrder.Key key : split.keys()) {
+            SimpleStatement s = CqlQueries.statement(settings, InSplit.withEquality(cql, split.in(), key.literal()), limit, timeout)
+                    .setRoutingKeyspace(split.keyspace());
+            statements.add(split.routable() ? s.setRoutingKey(key.routingKey()) : s);
+        }
+        return statements;
     }
 
     /**

@@ -72,7 +72,7 @@ final class ResultReader {
     }
 
     /** Bytes of a page as the node sent it; 0 when the driver does not know. */
-    private static long size(AsyncResultSet page) {
+    static long size(AsyncResultSet page) {
         return Math.max(0, page.getExecutionInfo().getResponseSizeInBytes());
     }
 

@@ -3,19 +3,12 @@ package io.opencql.cql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.metadata.Node;
-import com.datastax.oss.driver.api.core.session.Request;
-import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.tracker.RequestIdGenerator;
-import com.datastax.oss.driver.api.core.tracker.RequestTracker;
 import io.opencql.cql.kernel.CqlSettings;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
@@ -24,11 +17,7 @@ import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.Frame;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,14 +31,13 @@ class PartitionReadsIT {
     static final long DAY = 86_400_000L;
     static final long T0 = Instant.parse("2024-05-01T00:00:00Z").toEpochMilli();
 
-    /** A session of this test's own whose tracker records each request's [start, end] in nanoTime. */
+    /** The shared session, whose request-id hook and tracker count the pages a query fetched (TestNode). */
     static CqlSession tracked;
-    static final Queue<long[]> REQUESTS = new ConcurrentLinkedQueue<>();
-    static final Queue<Long> SENDS = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void data() {
         CqlSession s = TestNode.session();
+        tracked = s;
         s.execute("DROP TABLE IF EXISTS pr_int");
         s.execute("CREATE TABLE pr_int (p int, c int, v double, t text, PRIMARY KEY (p, c))");
         s.execute("DROP TABLE IF EXISTS pr_text");
@@ -72,55 +60,6 @@ class PartitionReadsIT {
         batch(s, "INSERT INTO pr_day (sensor, day, ts, value) VALUES (?, ?, ?, ?)", 5, d -> d == 2 ? 0 : 8,
                 (d, k) -> new Object[] {"s1", java.time.LocalDate.of(2024, 5, 1 + d), Instant.ofEpochMilli(T0 + d * DAY + k * 3 * 3_600_000L),
                         d * 10.0 + k});
-        tracked = CqlSession.builder()
-                .addContactPoint(TestNode.address())
-                .withLocalDatacenter(TestNode.DC)
-                .withAuthCredentials(TestNode.USER, TestNode.PASSWORD)
-                .withKeyspace(TestNode.KEYSPACE)
-                .withConfigLoader(TestNode.config(Duration.ofSeconds(20)))
-                .addRequestTracker(new RequestTracker() {
-                    @Override
-                    public void onSuccess(Request request, long latencyNanos, DriverExecutionProfile profile, Node node, String prefix) {
-                        long end = System.nanoTime();
-                        REQUESTS.add(new long[] {end - latencyNanos, end});
-                    }
-
-                    @Override
-                    public void onError(Request request, Throwable error, long latencyNanos, DriverExecutionProfile profile, Node node,
-                                        String prefix) {
-                        long end = System.nanoTime();
-                        REQUESTS.add(new long[] {end - latencyNanos, end});
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                })
-                .withRequestIdGenerator(new RequestIdGenerator() {
-                    @Override
-                    public String getSessionRequestId() {
-                        return "t";
-                    }
-
-                    @Override
-                    public String getNodeRequestId(Request request, String parentId) {
-                        SENDS.add(System.nanoTime()); // asked on the sending thread as each request goes to the node
-                        return parentId;
-                    }
-
-                    @Override
-                    public Statement<?> getDecoratedStatement(Statement<?> statement, String requestId) {
-                        return statement;
-                    }
-                })
-                .build();
-    }
-
-    @AfterAll
-    static void close() {
-        if (tracked != null) {
-            tracked.close();
-        }
     }
 
     interface Rows {
@@ -329,8 +268,8 @@ class PartitionReadsIT {
     /**
      * Counted where a request's future completes (the node's answer arrived): the driver tells a RequestTracker only
      * after running the future's callbacks, which here already send the statement's next page, so the tracker's
-     * times make consecutive pages of one statement look concurrent; the tracker here only confirms that every page
-     * request sent was answered.
+     * times would make consecutive pages of one statement look concurrent; the tracker (TestNode) here confirms
+     * that every page was fetched and answered.
      */
     @Test
     void neverMoreThanPartitionReadsStatementsInFlight() {
@@ -347,17 +286,8 @@ class PartitionReadsIT {
             r.frame().close();
             assertTrue(split.mostInFlight() <= k, "partitionReads " + k + ": " + split.mostInFlight() + " requests at once");
             assertTrue(split.mostInFlight() >= 2, "partitionReads " + k + ": the partitions were read one after another");
-            waitForTracker(from);
-            assertTrue(REQUESTS.stream().filter(q -> q[0] >= from).count() >= 16, "pages seen");
-        }
-    }
-
-    /** The driver tells its tracker just after completing a request: wait until every request sent is told of. */
-    static void waitForTracker(long from) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (REQUESTS.stream().filter(r -> r[0] >= from).count() < SENDS.stream().filter(t -> t >= from).count()) {
-            assertTrue(System.nanoTime() < deadline, "requests sent but never completed");
-            Thread.onSpinWait();
+            // pages of 4: -3 (7 rows) 2, 0 (4) 1, 2 (23) 6, 5 (1) 1, 9 (12) 3, 100 (8) 2, 1 and 7 (none) 1 each
+            assertTrue(TestNode.requestsSentSince(from) >= 16, "pages fetched");
         }
     }
 }

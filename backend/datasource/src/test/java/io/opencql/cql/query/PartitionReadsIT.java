@@ -266,6 +266,34 @@ class PartitionReadsIT {
     }
 
     /**
+     * With a read-ahead bound of one byte every statement but the one being read stops after each page and resumes
+     * as the reader takes pages: the rows are still the single statement's, in its order.
+     */
+    @Test
+    void statementsThatStopReadingAheadResumeWithTheSameRows() {
+        for (String cql : SPLIT_QUERIES) {
+            for (int k : new int[] {2, 4}) {
+                CqlSettings s = settings(k, 3, 1000, Duration.ofSeconds(30));
+                PartitionReads.Split split = PartitionReads.split(tracked, cql);
+                ResultReader.Result single = ResultReader.read(tracked, CqlQueries.statement(s, cql, 1000, Duration.ofSeconds(30)),
+                        ResultReader.Plan::all, 1000, Long.MAX_VALUE, Duration.ofSeconds(30), RequestContext.NONE, "");
+                ResultReader.Result merged = ResultReader.read(new PartitionPages(tracked,
+                                PartitionReads.statements(s, cql, split, 1000, Duration.ofSeconds(30)), k, split.limit(), 1),
+                        ResultReader.Plan::all, 1000, Long.MAX_VALUE, Duration.ofSeconds(30), RequestContext.NONE, "");
+                try (Frame a = single.frame(); Frame b = merged.frame()) {
+                    assertEquals(single.rows(), merged.rows(), cql);
+                    assertTrue(single.rows() > 10, cql);
+                    for (int f = 0; f < a.fields().size(); f++) {
+                        for (int r = 0; r < a.rowCount(); r++) {
+                            assertEquals(a.field(f).getObject(r), b.field(f).getObject(r), cql + " k " + k + " field " + f + " row " + r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Counted where a request's future completes (the node's answer arrived): the driver tells a RequestTracker only
      * after running the future's callbacks, which here already send the statement's next page, so the tracker's
      * times would make consecutive pages of one statement look concurrent; the tracker (TestNode) here confirms

@@ -341,35 +341,54 @@ func run() error {
 	if want("partitions") {
 		cql := inCQL()
 		in := row{figure: fmt.Sprintf("%d partitions by one IN, 1,000,000 rows as a table (plugin: partitionReads 4; driver: one statement)", *partitions), load: loadavg()}
+		// the same plugin process, a second data source that sends the single statement: what splitting itself gains
+		single := row{figure: "the same IN, this plugin with partitionReads 0 (one statement)"}
+		singlePC := settings()
+		jd, _ := json.Marshal(map[string]any{"contactPoints": *host, "connectTimeoutSeconds": 10, "pageSize": pageSize, "partitionReads": 0})
+		singlePC.DataSourceInstanceSettings.Id, singlePC.DataSourceInstanceSettings.Uid, singlePC.DataSourceInstanceSettings.JsonData = 2, "bench-single", jd
 		rows := int64(*partitions) * int64(*perPart)
+		check := func(what string, r answer, a driverAnswer) error {
+			got, err := r.tableSums()
+			if err != nil {
+				return err
+			}
+			if got.Rows != rows {
+				return fmt.Errorf("%s: %d rows, want %d", what, got.Rows, rows)
+			}
+			// ordered: the merged rows are the single statement's, in its order
+			if err := same(what, got, a.rowSums(), true); err != nil {
+				return err
+			}
+			return r.noLimitNotice()
+		}
 		for i := 0; i < *bigRuns; i++ {
 			a, err := drv.call("query 1 " + cql)
 			if err != nil {
 				return err
 			}
 			in.driver = append(in.driver, a.durations()...)
+			single.driver = append(single.driver, a.durations()...)
 			d, r, err := ours.query(cqlQuery("A", cql, "table"))
 			if err != nil {
 				return err
 			}
-			got, err := r.tableSums()
-			if err != nil {
-				return err
-			}
-			if got.Rows != rows {
-				return fmt.Errorf("IN table: %d rows, want %d", got.Rows, rows)
-			}
-			// ordered: the merged rows are the single statement's, in its order
-			if err := same("IN table", got, a.rowSums(), true); err != nil {
-				return err
-			}
-			if err := r.noLimitNotice(); err != nil {
+			if err := check("IN table, split", r, a); err != nil {
 				return err
 			}
 			in.plugin = append(in.plugin, d)
+			d, r, err = queryData(ours.h, singlePC, cqlQuery("A", cql, "table"))
+			if err != nil {
+				return err
+			}
+			if err := check("IN table, one statement", r, a); err != nil {
+				return err
+			}
+			single.plugin = append(single.plugin, d)
 		}
 		in.load += " → " + loadavg()
+		single.load = loadavg()
 		rep.add(in)
+		rep.add(single)
 	}
 	peak := row{figure: "peak resident memory (VmHWM) after all of the above", pluginText: mib(procStatus(ours.pid(), "VmHWM")), load: loadavg()}
 	if peer != nil {

@@ -1,4 +1,11 @@
-import { contactPointsError, partitionReadsError, pemError, portError, positiveIntegerError, timeoutError } from './validation';
+import {
+  contactPointsError,
+  partitionReadsError,
+  pemError,
+  portError,
+  positiveIntegerError,
+  timeoutError,
+} from './validation';
 
 describe('settings validation', () => {
   it('accepts host lists in every usual form', () => {

@@ -89,7 +89,9 @@ export function partitionReadsError(value: number | undefined): string | undefin
   if (value === undefined) {
     return undefined;
   }
-  return Number.isInteger(value) && value >= 0 && value <= 64 ? undefined : 'Partition reads must be a whole number from 0 to 64';
+  return Number.isInteger(value) && value >= 0 && value <= 64
+    ? undefined
+    : 'Partition reads must be a whole number from 0 to 64';
 }
 
 /** A pasted certificate or key must be PEM text; a file path is the most common mistake. */

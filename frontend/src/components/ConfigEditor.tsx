@@ -12,7 +12,14 @@ import {
   DEFAULT_OPTIONS,
   SecureJsonKey,
 } from '../types';
-import { contactPointsError, partitionReadsError, pemError, portError, positiveIntegerError, timeoutError } from '../validation';
+import {
+  contactPointsError,
+  partitionReadsError,
+  pemError,
+  portError,
+  positiveIntegerError,
+  timeoutError,
+} from '../validation';
 
 export type Props = DataSourcePluginOptionsEditorProps<CqlOptions, CqlSecureJsonData>;
 
@@ -93,7 +100,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     onChange: (e: ChangeEvent<HTMLInputElement>) => setJson(key, e.currentTarget.value || undefined),
   });
 
-  const numeric = (key: 'port' | 'connectTimeoutSeconds' | 'queryTimeoutSeconds' | 'pageSize' | 'rowLimit' | 'partitionReads') => ({
+  const numeric = (
+    key: 'port' | 'connectTimeoutSeconds' | 'queryTimeoutSeconds' | 'pageSize' | 'rowLimit' | 'partitionReads'
+  ) => ({
     width: WIDTH,
     type: 'number',
     value: jsonData[key] ?? '',
@@ -148,7 +157,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         : undefined,
   };
   // a collapsed section must not hide a mistake: it opens when one of its settings is wrong
-  const advancedInvalid = Boolean(errors.connectTimeout || errors.queryTimeout || errors.pageSize || errors.rowLimit || errors.partitionReads
+  const advancedInvalid = Boolean(
+    errors.connectTimeout || errors.queryTimeout || errors.pageSize || errors.rowLimit || errors.partitionReads
   );
 
   const tlsEnabled = jsonData.tlsEnabled ?? DEFAULT_OPTIONS.tlsEnabled;

@@ -22,7 +22,8 @@ record InSplit(String keyspace, String table, List<Relation> relations, long lim
     /**
      * @param column   the restricted column (internal form)
      * @param operator {@code IN}, or the operator as written ({@code =}, {@code <}, ...)
-     * @param values   an IN list's literals as written (a negative number with its sign); empty for other operators
+     * @param values   an IN list's literals as written (a negative number with its sign); for other operators the term
+     *                 as written
      * @param start    where the relation starts in the statement's text (its column)
      * @param columnEnd where the column's name ends
      * @param end      where the relation ends (after an IN list's closing parenthesis)
@@ -79,7 +80,7 @@ record InSplit(String keyspace, String table, List<Relation> relations, long lim
             if (col == null || !col.isName() || SimpleSelect.isReserved(col) || c.peekIs("(")) {
                 return null; // token(...), a tuple, a function
             }
-            Relation r = c.keyword("IN") ? inList(c, col) : comparison(c, col);
+            Relation r = c.keyword("IN") ? inList(c, col) : comparison(cql, c, col);
             if (r == null) {
                 return null;
             }
@@ -127,7 +128,7 @@ record InSplit(String keyspace, String table, List<Relation> relations, long lim
         return new Relation(col.name(), "IN", List.copyOf(values), col.start(), col.end(), c.previousEnd());
     }
 
-    private static Relation comparison(SimpleSelect.Cursor c, SimpleSelect.Token col) {
+    private static Relation comparison(String cql, SimpleSelect.Cursor c, SimpleSelect.Token col) {
         String op = null;
         for (String o : new String[] {"<=", ">=", "=", "<", ">"}) {
             if (c.symbol(o)) {
@@ -135,10 +136,12 @@ record InSplit(String keyspace, String table, List<Relation> relations, long lim
                 break;
             }
         }
+        int termStart = c.peekStart(cql.length());
         if (op == null || !c.skipTerm()) {
             return null; // CONTAINS, LIKE, !=, a bind marker: left to the single statement
         }
-        return new Relation(col.name(), op, List.of(), col.start(), col.end(), c.previousEnd());
+        return new Relation(col.name(), op, List.of(cql.substring(termStart, c.previousEnd()).trim()), col.start(), col.end(),
+                c.previousEnd());
     }
 
     /** A non-negative whole number token's value; -1 for anything else. */

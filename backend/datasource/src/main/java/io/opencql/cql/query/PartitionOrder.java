@@ -95,6 +95,20 @@ final class PartitionOrder {
         return out;
     }
 
+    /**
+     * A literal's value serialized as the node stores it, for a routing key; null when the driver cannot read it
+     * (then the statement goes without one: any node answers it, just not the replica first).
+     */
+    static ByteBuffer serialized(DataType type, String literal, ProtocolVersion protocol) {
+        try {
+            TypeCodec<Object> codec = codec(type);
+            Object v = type.equals(DataTypes.TIMESTAMP) ? instant(literal) : codec.parse(literal);
+            return v == null ? null : codec.encode(v, protocol);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static TypeCodec<Object> codec(DataType type) {
         return (TypeCodec<Object>) (TypeCodec<?>) com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry.DEFAULT.codecFor(type);

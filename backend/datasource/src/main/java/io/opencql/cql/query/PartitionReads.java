@@ -2,10 +2,12 @@ package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.ProtocolVersion;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.opencql.cql.kernel.CqlSettings;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,16 +48,27 @@ final class PartitionReads {
         for (PartitionOrder.Key key : split.keys()) {
             SimpleStatement s = CqlQueries.statement(settings, InSplit.withEquality(cql, split.in(), key.literal()), limit, timeout)
                     .setRoutingKeyspace(split.keyspace());
-            statements.add(split.routable() ? s.setRoutingKey(key.routingKey()) : s);
+            if (split.keyParts() == null) {
+                statements.add(s);
+            } else if (split.keyParts().size() == 1) {
+                statements.add(s.setRoutingKey(key.routingKey()));
+            } else {
+                ByteBuffer[] parts = split.keyParts().toArray(ByteBuffer[]::new);
+                parts[split.inPosition()] = key.routingKey();
+                statements.add(s.setRoutingKey(parts)); // the driver composes a composite key's parts
+            }
         }
         return statements;
     }
 
     /**
-     * How to split: the IN relation, the partitions in the node's order, the keyspace, whether a key's value alone
-     * is the routing key (a single-column partition key), and the statement's LIMIT (-1: none).
+     * How to split: the IN relation, the partitions in the node's order, the keyspace, the routing key's parts (one
+     * per partition key column, the {@code =} columns' values serialized, the IN column's slot {@code inPosition}
+     * filled per partition; null when one of them could not be read: no routing key) and the statement's LIMIT
+     * (-1: none).
      */
-    record Split(InSplit.Relation in, List<PartitionOrder.Key> keys, CqlIdentifier keyspace, boolean routable, long limit) {
+    record Split(InSplit.Relation in, List<PartitionOrder.Key> keys, CqlIdentifier keyspace, List<ByteBuffer> keyParts, int inPosition,
+                 long limit) {
     }
 
     /** Null when {@code cql} is not to be split (see the class comment). */
@@ -78,7 +91,10 @@ final class PartitionReads {
             return null; // a view, or a table the metadata does not know (yet): the node's answer stands
         }
         List<ColumnMetadata> key = table.get().getPartitionKey();
+        ProtocolVersion protocol = session.getContext().getProtocolVersion();
         InSplit.Relation in = null;
+        int inPosition = -1;
+        List<ByteBuffer> keyParts = new ArrayList<>();
         for (ColumnMetadata column : key) {
             InSplit.Relation only = null;
             for (InSplit.Relation r : parsed.relations()) {
@@ -97,19 +113,23 @@ final class PartitionReads {
                     return null; // IN on two key columns: a cross product, left to the node
                 }
                 in = only;
+                inPosition = keyParts.size();
+                keyParts.add(ByteBuffer.allocate(0)); // each partition's value goes here
             } else if (!only.operator().equals("=")) {
                 return null;
+            } else {
+                keyParts.add(PartitionOrder.serialized(column.getType(), only.values().get(0), protocol));
             }
         }
         if (in == null) {
             return null;
         }
         ColumnMetadata inColumn = table.get().getColumn(CqlIdentifier.fromInternal(in.column())).orElseThrow();
-        List<PartitionOrder.Key> keys = PartitionOrder.of(inColumn.getType(), in.values(), session.getContext().getProtocolVersion());
+        List<PartitionOrder.Key> keys = PartitionOrder.of(inColumn.getType(), in.values(), protocol);
         if (keys == null || keys.size() < 2) {
             return null;
         }
-        return new Split(in, keys, ks.get(), key.size() == 1, parsed.limit());
+        return new Split(in, keys, ks.get(), keyParts.contains(null) ? null : keyParts, inPosition, parsed.limit());
     }
 
     /** A cheap test that {@code cql} may hold an IN (a word IN outside literals is not looked for: a false yes only costs a parse). */

@@ -203,6 +203,36 @@ class PartitionReadsIT {
         }
     }
 
+    /** Each partition's statement carries the routing key whose token the node itself gives that partition. */
+    @Test
+    void eachStatementIsRoutedToItsPartitionsToken() {
+        var tokens = tracked.getMetadata().getTokenMap().orElseThrow();
+        String day = Macros.expand("SELECT ts, value FROM pr_day WHERE sensor = 's1' AND day IN ($__timeBuckets(day))",
+                new io.opencql.grafana.backend.TimeRange(T0, T0 + 5 * DAY - 1), 1000);
+        // the query, its table, its partition key, the WHERE naming one partition of it (%s: the key's literal)
+        List<List<String>> cases = List.of(List.of(day, "pr_day", "sensor, day", "sensor = 's1' AND day = %s"),
+                List.of(SPLIT_QUERIES.get(0), "pr_int", "p", "p = %s"), List.of(SPLIT_QUERIES.get(3), "pr_text", "p", "p = %s"));
+        int compared = 0;
+        for (List<String> c : cases) {
+            CqlSettings s = settings(4, 100, 1000, Duration.ofSeconds(30));
+            PartitionReads.Split split = PartitionReads.split(tracked, c.get(0));
+            var statements = PartitionReads.statements(s, c.get(0), split, 1000, Duration.ofSeconds(30));
+            for (int i = 0; i < statements.size(); i++) {
+                String literal = split.keys().get(i).literal();
+                var row = tracked.execute("SELECT token(" + c.get(2) + ") FROM " + c.get(1) + " WHERE " + String.format(c.get(3), literal)
+                        + " LIMIT 1").one();
+                if (row == null) {
+                    continue; // an empty partition: the node has no row to give its token with
+                }
+                assertNotNull(statements.get(i).getRoutingKey(), c.get(0));
+                assertEquals(tokens.parse(String.valueOf(row.getLong(0))), tokens.newToken(statements.get(i).getRoutingKey()),
+                        c.get(0) + " " + literal);
+                compared++;
+            }
+        }
+        assertEquals(4 + 6 + 5, compared); // the partitions with rows: 4 days, 6 ints, 5 texts
+    }
+
     @Test
     void onePartitionOrNoInTakesTodaysPathUnchanged() {
         CqlSettings on = settings(4, 100, 1000, Duration.ofSeconds(30));

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +46,7 @@ var (
 	jfr        = flag.String("jfr", "", "record the plugin with JDK Flight Recorder (profile settings) during the panels and write it here")
 	peerExe    = flag.String("peer", os.Getenv("BENCH_PEER_PLUGIN"), "optional: the executable of another CQL backend plugin (HadesArchitect's Go plugin, gocql) to run beside ours")
 	skipBig    = flag.Bool("skip-big", false, "skip the 1M-row figures")
+	only       = flag.String("only", "", "run only these figures, comma-separated: startup, selftest, small, panels, big, partitions (default: all)")
 	peerOurs   = flag.Bool("peer-ours", false, "the peer is another build of this plugin (e.g. main's dist/gpx_cql_linux_amd64), asked the same queries: before/after a change, interleaved")
 )
 
@@ -56,6 +58,28 @@ const (
 	pageSize  = 5000
 	rpcTimout = 5 * time.Minute
 )
+
+// want: the figure is to be measured (flag -only names it, or is empty).
+func want(figure string) bool {
+	if *only == "" {
+		return true
+	}
+	for _, f := range strings.Split(*only, ",") {
+		if strings.TrimSpace(f) == figure {
+			return true
+		}
+	}
+	return false
+}
+
+// inCQL names every partition of bench.m1 in one IN, shuffled (the node answers them in key order).
+func inCQL() string {
+	ps := make([]string, *partitions)
+	for i := range ps {
+		ps[i] = strconv.Itoa((i*7 + 3) % *partitions)
+	}
+	return "SELECT sensor, ts, v FROM bench.m1 WHERE p IN (" + strings.Join(ps, ", ") + ")"
+}
 
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {
@@ -92,8 +116,10 @@ func run() error {
 	fmt.Printf("data: bench.m1 %v\n", seed)
 
 	// ---- start-up: exec → handshake line, interleaved with a JVM hello-world with the launcher's flags
-	if err := startup(rep, exe, *peerExe); err != nil {
-		return err
+	if want("startup") {
+		if err := startup(rep, exe, *peerExe); err != nil {
+			return err
+		}
 	}
 
 	// ---- the plugins as Grafana runs them
@@ -133,7 +159,7 @@ func run() error {
 	// grpc-java's service on the same transport and executor, none of our code: the floor under any handler)
 	var st, hc []time.Duration
 	health := healthpb.NewHealthClient(ours.h.Conn)
-	for i := 0; i < *selftests+50; i++ {
+	for i := 0; want("selftest") && i < *selftests+50; i++ {
 		d, _, err := ours.query(pluginQuery("A", `{"refId":"A","queryType":"selftest"}`, "selftest"))
 		if err != nil {
 			return fmt.Errorf("selftest: %w", err)
@@ -147,9 +173,11 @@ func run() error {
 			hc = append(hc, dh)
 		}
 	}
-	rep.add(row{figure: fmt.Sprintf("selftest QueryData round trip, %d sequential (p50 / p99)", len(st)), plugin: st, pct: true, load: loadavg()})
-	rep.add(row{figure: fmt.Sprintf("gRPC health Check round trip (grpc-java's service: the transport's floor), %d, alternating with the selftests (p50 / p99)", len(hc)),
-		plugin: hc, pct: true, load: loadavg()})
+	if want("selftest") {
+		rep.add(row{figure: fmt.Sprintf("selftest QueryData round trip, %d sequential (p50 / p99)", len(st)), plugin: st, pct: true, load: loadavg()})
+		rep.add(row{figure: fmt.Sprintf("gRPC health Check round trip (grpc-java's service: the transport's floor), %d, alternating with the selftests (p50 / p99)", len(hc)),
+			plugin: hc, pct: true, load: loadavg()})
+	}
 
 	// first query: each plugin opens its session here
 	first := row{figure: "first query of a data source (opens the session)", load: loadavg()}
@@ -167,90 +195,94 @@ func run() error {
 	rep.add(first)
 
 	// ---- one small query at a time, interleaved in blocks of 10
-	small := row{figure: "one 100-row query, one at a time (p50 / p99)", pct: true, load: loadavg()}
-	for _, t := range targets(ours, peer) {
-		for i := 0; i < 20; i++ { // warm-up
-			if _, _, err := t.query(t.shape.small()); err != nil {
-				return err
-			}
-		}
-	}
-	if _, err := drv.call("query 20 " + smallCQL); err != nil {
-		return err
-	}
-	for done := 0; done < *smalls; done += 10 {
-		a, err := drv.call("query 10 " + smallCQL)
-		if err != nil {
-			return err
-		}
-		small.driver = append(small.driver, a.durations()...)
+	if want("small") {
+		small := row{figure: "one 100-row query, one at a time (p50 / p99)", pct: true, load: loadavg()}
 		for _, t := range targets(ours, peer) {
-			for i := 0; i < 10; i++ {
-				d, r, err := t.query(t.shape.small())
-				if err != nil {
+			for i := 0; i < 20; i++ { // warm-up
+				if _, _, err := t.query(t.shape.small()); err != nil {
 					return err
-				}
-				got, err := r.tableSums()
-				if err != nil {
-					return err
-				}
-				if err := same(t.shape.name+": 100-row query", got, a.rowSums(), t.shape.ordered); err != nil {
-					return err
-				}
-				if t == ours {
-					small.plugin = append(small.plugin, d)
-				} else {
-					small.peer = append(small.peer, d)
 				}
 			}
 		}
-	}
-	small.load += " → " + loadavg()
-	rep.add(small)
-
-	// ---- a dashboard: panels concurrent queries, rounds refreshes, interleaved in blocks of 10 rounds
-	dash := row{figure: fmt.Sprintf("%d concurrent panels × %d rounds (100 rows each), per panel (p50 / p99)", *panels, *rounds), pct: true, load: loadavg()}
-	if *jfr != "" {
-		if err := jcmd(ours.pid(), "JFR.start", "name=bench", "settings=profile"); err != nil {
+		if _, err := drv.call("query 20 " + smallCQL); err != nil {
 			return err
 		}
-	}
-	for done := 0; done < *rounds; done += 10 {
-		n := min(10, *rounds-done)
-		a, err := drv.call(fmt.Sprintf("panels %d %d %d %s", *panels, n, *partitions, panelCQL))
-		if err != nil {
-			return err
-		}
-		if a.Rows != int64(*panels*100) {
-			return fmt.Errorf("dashboard: driver read %d rows per round, want %d", a.Rows, *panels*100)
-		}
-		dash.driver = append(dash.driver, a.durations()...)
-		for _, t := range targets(ours, peer) {
-			ds, rows, err := t.dashboard(*panels, n)
+		for done := 0; done < *smalls; done += 10 {
+			a, err := drv.call("query 10 " + smallCQL)
 			if err != nil {
 				return err
 			}
-			if rows != int64(*panels*n*100) {
-				return fmt.Errorf("dashboard: %s read %d rows, want %d", t.shape.name, rows, *panels*n*100)
-			}
-			if t == ours {
-				dash.plugin = append(dash.plugin, ds...)
-			} else {
-				dash.peer = append(dash.peer, ds...)
+			small.driver = append(small.driver, a.durations()...)
+			for _, t := range targets(ours, peer) {
+				for i := 0; i < 10; i++ {
+					d, r, err := t.query(t.shape.small())
+					if err != nil {
+						return err
+					}
+					got, err := r.tableSums()
+					if err != nil {
+						return err
+					}
+					if err := same(t.shape.name+": 100-row query", got, a.rowSums(), t.shape.ordered); err != nil {
+						return err
+					}
+					if t == ours {
+						small.plugin = append(small.plugin, d)
+					} else {
+						small.peer = append(small.peer, d)
+					}
+				}
 			}
 		}
+		small.load += " → " + loadavg()
+		rep.add(small)
 	}
-	if *jfr != "" {
-		if err := jcmd(ours.pid(), "JFR.dump", "name=bench", "filename="+*jfr); err != nil {
-			return err
+
+	// ---- a dashboard: panels concurrent queries, rounds refreshes, interleaved in blocks of 10 rounds
+	if want("panels") {
+		dash := row{figure: fmt.Sprintf("%d concurrent panels × %d rounds (100 rows each), per panel (p50 / p99)", *panels, *rounds), pct: true, load: loadavg()}
+		if *jfr != "" {
+			if err := jcmd(ours.pid(), "JFR.start", "name=bench", "settings=profile"); err != nil {
+				return err
+			}
 		}
-		jcmd(ours.pid(), "JFR.stop", "name=bench")
+		for done := 0; done < *rounds; done += 10 {
+			n := min(10, *rounds-done)
+			a, err := drv.call(fmt.Sprintf("panels %d %d %d %s", *panels, n, *partitions, panelCQL))
+			if err != nil {
+				return err
+			}
+			if a.Rows != int64(*panels*100) {
+				return fmt.Errorf("dashboard: driver read %d rows per round, want %d", a.Rows, *panels*100)
+			}
+			dash.driver = append(dash.driver, a.durations()...)
+			for _, t := range targets(ours, peer) {
+				ds, rows, err := t.dashboard(*panels, n)
+				if err != nil {
+					return err
+				}
+				if rows != int64(*panels*n*100) {
+					return fmt.Errorf("dashboard: %s read %d rows, want %d", t.shape.name, rows, *panels*n*100)
+				}
+				if t == ours {
+					dash.plugin = append(dash.plugin, ds...)
+				} else {
+					dash.peer = append(dash.peer, ds...)
+				}
+			}
+		}
+		if *jfr != "" {
+			if err := jcmd(ours.pid(), "JFR.dump", "name=bench", "filename="+*jfr); err != nil {
+				return err
+			}
+			jcmd(ours.pid(), "JFR.stop", "name=bench")
+		}
+		dash.load += " → " + loadavg()
+		rep.add(dash)
 	}
-	dash.load += " → " + loadavg()
-	rep.add(dash)
 
 	// ---- 1M rows, table and time series, interleaved with the driver's iteration of the same rows
-	if !*skipBig {
+	if !*skipBig && want("big") {
 		table := row{figure: "1,000,000 rows (text, timestamp, double) as a table", load: loadavg()}
 		series := row{figure: "1,000,000 rows as a time series (wide, 10 series)"}
 		want := int64(*partitions) * int64(*perPart)
@@ -303,6 +335,60 @@ func run() error {
 		series.load = loadavg()
 		rep.add(table)
 		rep.add(series)
+	}
+	// ---- every partition named by one IN: this plugin reads them one statement per partition (setting
+	// partitionReads, default 4) and merges them in the node's order; the bare driver runs the single statement
+	if want("partitions") {
+		cql := inCQL()
+		in := row{figure: fmt.Sprintf("%d partitions by one IN, 1,000,000 rows as a table (plugin: partitionReads 4; driver: one statement)", *partitions), load: loadavg()}
+		// the same plugin process, a second data source that sends the single statement: what splitting itself gains
+		single := row{figure: "the same IN, this plugin with partitionReads 0 (one statement)"}
+		singlePC := settings()
+		jd, _ := json.Marshal(map[string]any{"contactPoints": *host, "connectTimeoutSeconds": 10, "pageSize": pageSize, "partitionReads": 0})
+		singlePC.DataSourceInstanceSettings.Id, singlePC.DataSourceInstanceSettings.Uid, singlePC.DataSourceInstanceSettings.JsonData = 2, "bench-single", jd
+		rows := int64(*partitions) * int64(*perPart)
+		check := func(what string, r answer, a driverAnswer) error {
+			got, err := r.tableSums()
+			if err != nil {
+				return err
+			}
+			if got.Rows != rows {
+				return fmt.Errorf("%s: %d rows, want %d", what, got.Rows, rows)
+			}
+			// ordered: the merged rows are the single statement's, in its order
+			if err := same(what, got, a.rowSums(), true); err != nil {
+				return err
+			}
+			return r.noLimitNotice()
+		}
+		for i := 0; i < *bigRuns; i++ {
+			a, err := drv.call("query 1 " + cql)
+			if err != nil {
+				return err
+			}
+			in.driver = append(in.driver, a.durations()...)
+			single.driver = append(single.driver, a.durations()...)
+			d, r, err := ours.query(cqlQuery("A", cql, "table"))
+			if err != nil {
+				return err
+			}
+			if err := check("IN table, split", r, a); err != nil {
+				return err
+			}
+			in.plugin = append(in.plugin, d)
+			d, r, err = queryData(ours.h, singlePC, cqlQuery("A", cql, "table"))
+			if err != nil {
+				return err
+			}
+			if err := check("IN table, one statement", r, a); err != nil {
+				return err
+			}
+			single.plugin = append(single.plugin, d)
+		}
+		in.load += " → " + loadavg()
+		single.load = loadavg()
+		rep.add(in)
+		rep.add(single)
 	}
 	peak := row{figure: "peak resident memory (VmHWM) after all of the above", pluginText: mib(procStatus(ours.pid(), "VmHWM")), load: loadavg()}
 	if peer != nil {

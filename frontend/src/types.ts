@@ -34,6 +34,8 @@ export interface CqlOptions extends DataSourceJsonData {
   queryTimeoutSeconds?: number;
   pageSize?: number;
   rowLimit?: number;
+  /** Most per-partition statements in flight for a query whose IN names several partitions; 0 or 1: one statement. */
+  partitionReads?: number;
   /** Refuse anything but SELECT / DESCRIBE-style reads. */
   readOnly?: boolean;
   tlsEnabled?: boolean;
@@ -61,6 +63,7 @@ export const DEFAULT_OPTIONS = {
   queryTimeoutSeconds: 30,
   pageSize: 5000,
   rowLimit: 1000000,
+  partitionReads: 4,
   readOnly: true,
   tlsEnabled: false,
   tlsSkipVerify: false,
@@ -194,6 +197,7 @@ const JSON_DATA_KEY_SET: Record<Exclude<keyof CqlOptions, keyof DataSourceJsonDa
   queryTimeoutSeconds: true,
   pageSize: true,
   rowLimit: true,
+  partitionReads: true,
   readOnly: true,
   tlsEnabled: true,
   tlsServerName: true,

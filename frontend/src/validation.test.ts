@@ -1,4 +1,11 @@
-import { contactPointsError, pemError, portError, positiveIntegerError, timeoutError } from './validation';
+import {
+  contactPointsError,
+  partitionReadsError,
+  pemError,
+  portError,
+  positiveIntegerError,
+  timeoutError,
+} from './validation';
 
 describe('settings validation', () => {
   it('accepts host lists in every usual form', () => {
@@ -39,6 +46,15 @@ describe('settings validation', () => {
     expect(timeoutError(0)).toMatch(/more than 0/);
     expect(positiveIntegerError(5000, 'Page size')).toBeUndefined();
     expect(positiveIntegerError(0, 'Page size')).toBe('Page size must be a whole number of at least 1');
+  });
+
+  it('takes partitionReads from 0 (one statement) to 64, as the backend does', () => {
+    expect(partitionReadsError(undefined)).toBeUndefined();
+    expect(partitionReadsError(0)).toBeUndefined();
+    expect(partitionReadsError(64)).toBeUndefined();
+    expect(partitionReadsError(65)).toBe('Partition reads must be a whole number from 0 to 64');
+    expect(partitionReadsError(-1)).toBe('Partition reads must be a whole number from 0 to 64');
+    expect(partitionReadsError(2.5)).toBe('Partition reads must be a whole number from 0 to 64');
   });
 
   it('asks for PEM text rather than a path', () => {

@@ -84,6 +84,16 @@ export function positiveIntegerError(value: number | undefined, what: string): s
   return Number.isInteger(value) && value >= 1 ? undefined : `${what} must be a whole number of at least 1`;
 }
 
+/** The backend's range for `partitionReads` (SettingsParser): 0 to 64. */
+export function partitionReadsError(value: number | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  return Number.isInteger(value) && value >= 0 && value <= 64
+    ? undefined
+    : 'Partition reads must be a whole number from 0 to 64';
+}
+
 /** A pasted certificate or key must be PEM text; a file path is the most common mistake. */
 export function pemError(text: string | undefined, what: string): string | undefined {
   if (!text || text.trim() === '') {

@@ -12,7 +12,14 @@ import {
   DEFAULT_OPTIONS,
   SecureJsonKey,
 } from '../types';
-import { contactPointsError, pemError, portError, positiveIntegerError, timeoutError } from '../validation';
+import {
+  contactPointsError,
+  partitionReadsError,
+  pemError,
+  portError,
+  positiveIntegerError,
+  timeoutError,
+} from '../validation';
 
 export type Props = DataSourcePluginOptionsEditorProps<CqlOptions, CqlSecureJsonData>;
 
@@ -93,7 +100,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     onChange: (e: ChangeEvent<HTMLInputElement>) => setJson(key, e.currentTarget.value || undefined),
   });
 
-  const numeric = (key: 'port' | 'connectTimeoutSeconds' | 'queryTimeoutSeconds' | 'pageSize' | 'rowLimit') => ({
+  const numeric = (
+    key: 'port' | 'connectTimeoutSeconds' | 'queryTimeoutSeconds' | 'pageSize' | 'rowLimit' | 'partitionReads'
+  ) => ({
     width: WIDTH,
     type: 'number',
     value: jsonData[key] ?? '',
@@ -141,13 +150,16 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     queryTimeout: timeoutError(jsonData.queryTimeoutSeconds),
     pageSize: positiveIntegerError(jsonData.pageSize, 'Page size'),
     rowLimit: positiveIntegerError(jsonData.rowLimit, 'Row limit'),
+    partitionReads: partitionReadsError(jsonData.partitionReads),
     clientPair:
       isSet('tlsClientCert') !== isSet('tlsClientKey')
         ? 'Mutual TLS needs both the client certificate and its private key'
         : undefined,
   };
   // a collapsed section must not hide a mistake: it opens when one of its settings is wrong
-  const advancedInvalid = Boolean(errors.connectTimeout || errors.queryTimeout || errors.pageSize || errors.rowLimit);
+  const advancedInvalid = Boolean(
+    errors.connectTimeout || errors.queryTimeout || errors.pageSize || errors.rowLimit || errors.partitionReads
+  );
 
   const tlsEnabled = jsonData.tlsEnabled ?? DEFAULT_OPTIONS.tlsEnabled;
   const skipVerify = jsonData.tlsSkipVerify ?? DEFAULT_OPTIONS.tlsSkipVerify;
@@ -326,6 +338,14 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             error={errors.rowLimit}
           >
             <Input id="cql-row-limit" {...numeric('rowLimit')} />
+          </Field>
+          <Field
+            label="Partition reads"
+            description="A query whose IN names several partitions reads up to this many at once, one statement each (same rows); 0 or 1: one statement"
+            invalid={Boolean(errors.partitionReads)}
+            error={errors.partitionReads}
+          >
+            <Input id="cql-partition-reads" {...numeric('partitionReads')} />
           </Field>
         </ConfigSubSection>
       </ConfigSection>

@@ -167,7 +167,7 @@ class ContractAgreementTest {
                 assertNull(documented, setting.key() + ": the README gives a default (" + row.get(2) + "), the declaration none");
             }
         }
-        assertEquals(10, withDefault, "settings with a declared default");
+        assertEquals(11, withDefault, "settings with a declared default");
         List<String> levels = backticked(rows.get("consistency").get(3), "[A-Z_]+").stream().sorted().toList();
         List<String> values = new ArrayList<>();
         declared.get("consistency").get("values").forEach(v -> values.add(v.asText()));

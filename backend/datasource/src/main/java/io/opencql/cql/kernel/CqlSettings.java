@@ -21,7 +21,22 @@ public record CqlSettings(
         boolean readOnly,
         Tls tls,
         String username,
-        String password) {
+        String password,
+        int partitionReads) {
+
+    /** Settings with {@link Setting#PARTITION_READS}'s default. */
+    public CqlSettings(List<ContactPoint> contactPoints, String keyspace, String localDatacenter, DefaultConsistencyLevel consistency,
+                       Duration connectTimeout, Duration queryTimeout, int pageSize, long rowLimit, boolean readOnly, Tls tls,
+                       String username, String password) {
+        this(contactPoints, keyspace, localDatacenter, consistency, connectTimeout, queryTimeout, pageSize, rowLimit, readOnly, tls,
+                username, password, Setting.PARTITION_READS.defaultValue(Integer.class));
+    }
+
+    /** A copy with setting {@code partitionReads} at {@code n}. */
+    public CqlSettings withPartitionReads(int n) {
+        return new CqlSettings(contactPoints, keyspace, localDatacenter, consistency, connectTimeout, queryTimeout, pageSize, rowLimit,
+                readOnly, tls, username, password, n);
+    }
 
     /** What every reader may rely on: no reader defaults or re-validates these again. */
     public CqlSettings {
@@ -30,8 +45,8 @@ public record CqlSettings(
             throw new IllegalArgumentException("consistency and tls are required");
         }
         if (connectTimeout == null || connectTimeout.isZero() || connectTimeout.isNegative()
-                || queryTimeout == null || queryTimeout.isZero() || queryTimeout.isNegative() || pageSize < 1) {
-            throw new IllegalArgumentException("timeouts and the page size must be positive");
+                || queryTimeout == null || queryTimeout.isZero() || queryTimeout.isNegative() || pageSize < 1 || partitionReads < 0) {
+            throw new IllegalArgumentException("timeouts and the page size must be positive, partitionReads not negative");
         }
     }
 
@@ -57,7 +72,7 @@ public record CqlSettings(
     public String toString() {
         return "CqlSettings[contactPoints=" + contactPoints + ", keyspace=" + keyspace + ", localDatacenter=" + localDatacenter
                 + ", consistency=" + consistency + ", connectTimeout=" + connectTimeout + ", queryTimeout=" + queryTimeout
-                + ", pageSize=" + pageSize + ", rowLimit=" + rowLimit + ", readOnly=" + readOnly + ", tls=" + tls
+                + ", pageSize=" + pageSize + ", rowLimit=" + rowLimit + ", partitionReads=" + partitionReads + ", readOnly=" + readOnly + ", tls=" + tls
                 + ", username=" + (username == null ? "none" : "set") + ", password=" + (password == null ? "none" : "set") + "]";
     }
 }

@@ -23,6 +23,9 @@ public enum Setting {
     QUERY_TIMEOUT("queryTimeoutSeconds", Section.JSON_DATA, Duration.ofSeconds(30)),
     PAGE_SIZE("pageSize", Section.JSON_DATA, 5000),
     ROW_LIMIT("rowLimit", Section.JSON_DATA, 1_000_000L),
+    // 4: the answer is the same at any value, and 4 concurrent partition reads keep a node's read stages busy while
+    // the plugin decodes, without one query taking all of a connection's in-flight requests from the other panels
+    PARTITION_READS("partitionReads", Section.JSON_DATA, 4),
     READ_ONLY("readOnly", Section.JSON_DATA, true),
     TLS_ENABLED("tlsEnabled", Section.JSON_DATA, false),
     TLS_SERVER_NAME("tlsServerName", Section.JSON_DATA, null),

@@ -77,6 +77,8 @@ public final class SettingsParser {
         int pageSize = (int) integer(json, "pageSize", 1, Integer.MAX_VALUE, Setting.PAGE_SIZE.defaultValue(Integer.class));
         long rowLimit = integer(json, "rowLimit", 1, Long.MAX_VALUE, grafanaRowLimit(grafanaConfig));
         boolean readOnly = bool(json, "readOnly", Setting.READ_ONLY.defaultValue(Boolean.class));
+        // 64: far past what a node's read stages serve at once; more would only take connection slots from other panels
+        int partitionReads = (int) integer(json, "partitionReads", 0, 64, Setting.PARTITION_READS.defaultValue(Integer.class));
 
         CqlSettings.Tls tls = new CqlSettings.Tls(
                 bool(json, "tlsEnabled", Setting.TLS_ENABLED.defaultValue(Boolean.class)),
@@ -99,7 +101,7 @@ public final class SettingsParser {
         String password = secret(secure, "password");
 
         return new CqlSettings(List.copyOf(contactPoints), keyspace, string(json, "localDatacenter"), consistency,
-                connectTimeout, queryTimeout, pageSize, rowLimit, readOnly, tls, username, password);
+                connectTimeout, queryTimeout, pageSize, rowLimit, readOnly, tls, username, password, partitionReads);
     }
 
     private static JsonNode readJsonData(byte[] bytes) throws InvalidSettingsException {

@@ -118,7 +118,8 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
         SimpleStatement stmt = statement(settings, cql, limit, timeout);
         boolean table = model.format() == QueryModel.Format.TABLE;
         // a table's frame is named after its query (as Grafana's table panel lists it)
-        ResultReader.Result r = ResultReader.read(session, stmt,
+        // several partitions named by an IN on the key may be read concurrently, one statement each (PartitionReads)
+        ResultReader.Result r = ResultReader.read(PartitionReads.pages(session, settings, cql, stmt, limit, timeout),
                 table ? ResultReader.Plan::all : defs -> ResultShapes.timeSeriesPlan(defs, model.timeColumn()),
                 limit, budget.bytes(), timeout, rc, table ? query.refId() : "");
         FrameMeta meta = FrameMeta.empty().withExecutedQueryString(cql);

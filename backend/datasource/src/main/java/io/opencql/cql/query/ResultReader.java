@@ -72,17 +72,66 @@ final class ResultReader {
     }
 
     /** Bytes of a page as the node sent it; 0 when the driver does not know. */
-    private static long size(AsyncResultSet page) {
+    static long size(AsyncResultSet page) {
         return Math.max(0, page.getExecutionInfo().getResponseSizeInBytes());
+    }
+
+    /**
+     * Where a read's pages come from: one statement's (the usual case), or several statements' read as one result
+     * ({@link PartitionReads}). The reader asks for the first page, then follows {@link AsyncResultSet#fetchNextPage}.
+     */
+    interface PageSource {
+        CompletionStage<AsyncResultSet> first();
+
+        /** Whether a row follows {@code page}, the last page read, whose next page has not been asked for. */
+        CompletionStage<Boolean> rowsAfter(AsyncResultSet page);
+
+        /** Aborts whatever the source has in flight (cancellation, or the read ended early); idempotent. */
+        default void close() {
+        }
+    }
+
+    /** One statement's pages; past the row limit a one-row probe of the next page says whether rows were left. */
+    record OneStatement(CqlSession session, Statement<?> statement) implements PageSource {
+        @Override
+        public CompletionStage<AsyncResultSet> first() {
+            return session.executeAsync(statement);
+        }
+
+        @Override
+        public CompletionStage<Boolean> rowsAfter(AsyncResultSet page) {
+            // a full last page still reports more pages: only a row past the limit proves rows were cut, so ask for
+            // one row of the next page rather than a whole page
+            return session.executeAsync(statement.setPagingState(page.getExecutionInfo().getPagingState()).setPageSize(1))
+                    .thenApply(p -> p.remaining() > 0);
+        }
     }
 
     /** @param maxBytes the answer's byte budget; no further page is fetched once the pages read reach it */
     static Result read(CqlSession session, Statement<?> statement, Function<ColumnDefinitions, Plan> planner, long rowLimit,
                        long maxBytes, Duration timeout, RequestContext rc, String frameName) {
+        return read(new OneStatement(session, statement), planner, rowLimit, maxBytes, timeout, rc, frameName);
+    }
+
+    /** Reads {@code source}'s pages as {@link #read(CqlSession, Statement, Function, long, long, Duration, RequestContext, String)} reads one statement's. */
+    static Result read(PageSource source, Function<ColumnDefinitions, Plan> planner, long rowLimit,
+                       long maxBytes, Duration timeout, RequestContext rc, String frameName) {
         long deadline = System.nanoTime() + timeout.toNanos();
         InFlight inFlight = new InFlight();
-        rc.onCancel(inFlight::cancel);
-        AsyncResultSet page = inFlight.await(session.executeAsync(statement), deadline, timeout);
+        rc.onCancel(() -> {
+            inFlight.cancel();
+            source.close();
+        });
+        try {
+            return read(source, inFlight, deadline, planner, rowLimit, maxBytes, timeout, frameName);
+        } finally {
+            source.close();
+        }
+    }
+
+    private static Result read(PageSource source, InFlight inFlight, long deadline, Function<ColumnDefinitions, Plan> planner,
+                               long rowLimit, long maxBytes, Duration timeout, String frameName) {
+        AsyncResultSet page = inFlight.await(source.first(), deadline, timeout);
         long bytes = size(page);
 
         ColumnDefinitions defs = page.getColumnDefinitions();
@@ -132,11 +181,7 @@ final class ResultReader {
                     break;
                 }
                 if (rows >= rowLimit) {
-                    // a full last page still reports more pages: only a row past the limit proves rows were cut,
-                    // so ask for one row of the next page rather than a whole page
-                    limitReached = inFlight.await(session.executeAsync(statement
-                            .setPagingState(page.getExecutionInfo().getPagingState()).setPageSize(1)), deadline, timeout)
-                            .remaining() > 0;
+                    limitReached = inFlight.await(source.rowsAfter(page), deadline, timeout);
                     break;
                 }
                 if (!budgetLeft) {
@@ -184,8 +229,8 @@ final class ResultReader {
             }
         }
 
-        AsyncResultSet await(CompletionStage<AsyncResultSet> stage, long deadline, Duration timeout) {
-            CompletableFuture<AsyncResultSet> f = stage.toCompletableFuture();
+        <T> T await(CompletionStage<T> stage, long deadline, Duration timeout) {
+            CompletableFuture<T> f = stage.toCompletableFuture();
             current = f;
             if (cancelled) {
                 f.cancel(true);

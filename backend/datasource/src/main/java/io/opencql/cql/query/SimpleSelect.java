@@ -139,14 +139,14 @@ record SimpleSelect(List<Column> columns, String table, String keyspace, String 
     private static final List<String> RESERVED = List.of("SELECT", "FROM", "WHERE", "AND", "DISTINCT", "JSON", "AS",
             "ORDER", "BY", "LIMIT", "GROUP", "ALLOW", "FILTERING", "PER", "PARTITION", "IN", "TOKEN", "CAST");
 
-    private static boolean isReserved(Token t) {
+    static boolean isReserved(Token t) {
         return !t.quoted && RESERVED.contains(t.text.toUpperCase(Locale.ROOT));
     }
 
     // ---- tokens
 
     /** A word, a quoted name, a literal or a symbol, with where it lies in the text. */
-    private record Token(String text, int start, int end, boolean quoted, boolean literal) {
+    record Token(String text, int start, int end, boolean quoted, boolean literal) {
         boolean isName() {
             return !literal && (quoted || CqlLexer.isIdentifierChar(text.charAt(0)) && !Character.isDigit(text.charAt(0)));
         }
@@ -158,7 +158,7 @@ record SimpleSelect(List<Column> columns, String table, String keyspace, String 
     }
 
     /** Null when the text has an unterminated literal or a character CQL's SELECT cannot hold. */
-    private static List<Token> tokens(String s) {
+    static List<Token> tokens(String s) {
         List<Token> out = new ArrayList<>();
         int i = 0;
         int n = s.length();
@@ -196,7 +196,7 @@ record SimpleSelect(List<Column> columns, String table, String keyspace, String 
         }
     }
 
-    private static final class Cursor {
+    static final class Cursor {
         private final List<Token> tokens;
         private int at;
 

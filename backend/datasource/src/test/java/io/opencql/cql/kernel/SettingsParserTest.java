@@ -50,6 +50,7 @@ class SettingsParserTest {
             assertEquals(Duration.ofSeconds(30), s.queryTimeout());
             assertEquals(5000, s.pageSize());
             assertEquals(1_000_000L, s.rowLimit());
+            assertEquals(4, s.partitionReads());
             assertTrue(s.readOnly());
             assertEquals(CqlSettings.Tls.OFF, s.tls());
             assertNull(s.username());
@@ -224,6 +225,16 @@ class SettingsParserTest {
         InvalidSettingsException e = fails("{\"" + key + "\":" + value + "}");
         assertEquals(key, e.key());
         assertEquals("jsonData." + key + " must be a number of seconds greater than 0 and at most 86400, " + got, e.getMessage());
+    }
+
+    @Test
+    void partitionReads() throws Exception {
+        assertEquals(0, parse("{\"partitionReads\":0}").partitionReads());
+        assertEquals(64, parse("{\"partitionReads\":\"64\"}").partitionReads());
+        InvalidSettingsException e = fails("{\"partitionReads\":65}");
+        assertEquals("partitionReads", e.key());
+        assertEquals("jsonData.partitionReads must be a whole number from 0 to 64, got 65", e.getMessage());
+        assertEquals("jsonData.partitionReads must be a whole number from 0 to 64, got -1", fails("{\"partitionReads\":-1}").getMessage());
     }
 
     @Test

@@ -158,9 +158,9 @@ final class LiveTail {
                                 TailCursor.LATENESS.toNanos());
                         Frame send = null;
                         if (step.rows().length > 0) {
-                            send = FrameRows.select(rows.frame(), step.rows());
-                            send.setRefId(entry.spec().refId()); // a packet belongs to the query that issued the channel
-                            send.setMeta(packetMeta(rows.frame().meta()));
+                            // a packet belongs to the query that issued the channel
+                            send = FrameRows.select(rows.frame(), step.rows())
+                                    .withRefId(entry.spec().refId()).withMeta(packetMeta(rows.frame().meta()));
                         }
                         return new Poll(send, step.next(), rows.limitReached());
                     }

@@ -155,8 +155,7 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
         Frame f = ascending(rows);
         try {
             String channel = streams.issue(ctx, model, query.refId(), f, rows.timeField(), query.timeRange());
-            f.setMeta(f.meta().withChannel(channel));
-            return f;
+            return f.withMeta(f.meta().withChannel(channel));
         } catch (RuntimeException | Error e) {
             f.close();
             throw e;

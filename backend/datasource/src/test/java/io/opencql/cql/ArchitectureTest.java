@@ -29,13 +29,13 @@ class ArchitectureTest {
 
     /** What each package of the data source may reference among the data source's packages (besides itself). */
     static final Map<String, Set<String>> CQL_MAY_USE = Map.of(
-            "io.opencql.cql.kernel", Set.of(),
-            "io.opencql.cql.failure", Set.of("io.opencql.cql.kernel"),
-            "io.opencql.cql.connect", Set.of("io.opencql.cql.kernel", "io.opencql.cql.failure"),
-            "io.opencql.cql.query", Set.of("io.opencql.cql.kernel", "io.opencql.cql.failure"),
-            "io.opencql.cql.live", Set.of("io.opencql.cql.kernel", "io.opencql.cql.failure", "io.opencql.cql.query"),
-            "io.opencql.cql", Set.of("io.opencql.cql.kernel", "io.opencql.cql.failure", "io.opencql.cql.connect",
-                    "io.opencql.cql.query", "io.opencql.cql.live"));
+            "io.opencql.cql.internal.kernel", Set.of(),
+            "io.opencql.cql.internal.failure", Set.of("io.opencql.cql.internal.kernel"),
+            "io.opencql.cql.internal.connect", Set.of("io.opencql.cql.internal.kernel", "io.opencql.cql.internal.failure"),
+            "io.opencql.cql.query", Set.of("io.opencql.cql.internal.kernel", "io.opencql.cql.internal.failure"),
+            "io.opencql.cql.internal.live", Set.of("io.opencql.cql.internal.kernel", "io.opencql.cql.internal.failure", "io.opencql.cql.query"),
+            "io.opencql.cql", Set.of("io.opencql.cql.internal.kernel", "io.opencql.cql.internal.failure", "io.opencql.cql.internal.connect",
+                    "io.opencql.cql.query", "io.opencql.cql.internal.live"));
 
     record Reference(Path file, String pkg, String target) {
     }

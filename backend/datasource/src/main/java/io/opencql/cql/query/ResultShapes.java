@@ -1,7 +1,7 @@
 package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.FieldConfig;
 import io.opencql.grafana.data.FieldType;

@@ -199,22 +199,18 @@ class ArchitectureTest {
             }
         }
         // a listed type that is gone or no longer public is a stale entry: the list says what is API, exactly
-        for (String t : CQL_API) {
-            if (!cql.contains(t)) {
-                wrong.add(t + " is listed in CQL_API but is not a public type");
-            }
-        }
-        for (String t : CQL_QUERY_NOT_YET_INTERNAL) {
-            if (!cql.contains(t)) {
-                wrong.add(t + " is listed in CQL_QUERY_NOT_YET_INTERNAL but is not a public type");
-            }
-        }
-        for (String t : SDK_API) {
-            if (!sdk.contains(t)) {
-                wrong.add(t + " is listed in SDK_API but is not a public type");
-            }
-        }
+        stale("CQL_API", CQL_API, cql, wrong);
+        stale("CQL_QUERY_NOT_YET_INTERNAL", CQL_QUERY_NOT_YET_INTERNAL, cql, wrong);
+        stale("SDK_API", SDK_API, sdk, wrong);
         assertEquals(Set.of(), wrong);
+    }
+
+    private static void stale(String list, Set<String> listed, Set<String> publicTypes, Set<String> wrong) {
+        for (String t : listed) {
+            if (!publicTypes.contains(t)) {
+                wrong.add(t + " is listed in " + list + " but is not a public type");
+            }
+        }
     }
 
     @Test

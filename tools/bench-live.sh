@@ -14,4 +14,4 @@ mvn -B -q ${MVN_OFFLINE:+-o} -pl backend/sdk,backend/datasource test-compile dep
 cd backend/datasource
 exec java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx512m \
     -cp "target/test-classes:target/classes:$(cat target/bench-cp.txt)" \
-    io.opencql.cql.live.LiveDelayBenchmark "$@"
+    io.opencql.cql.internal.live.LiveDelayBenchmark "$@"

@@ -1,12 +1,12 @@
 package io.opencql.cql;
 
-import io.opencql.cql.connect.DataSourceInstance;
-import io.opencql.cql.connect.HealthCheck;
-import io.opencql.cql.connect.SchemaResources;
-import io.opencql.cql.connect.SessionFactory;
-import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.live.CqlStreamHandler;
-import io.opencql.cql.live.StreamRegistry;
+import io.opencql.cql.internal.connect.DataSourceInstance;
+import io.opencql.cql.internal.connect.HealthCheck;
+import io.opencql.cql.internal.connect.SchemaResources;
+import io.opencql.cql.internal.connect.SessionFactory;
+import io.opencql.cql.internal.kernel.CqlInstance;
+import io.opencql.cql.internal.live.CqlStreamHandler;
+import io.opencql.cql.internal.live.StreamRegistry;
 import io.opencql.cql.query.CqlQueries;
 import io.opencql.cql.query.ResponseBudget;
 import io.opencql.grafana.backend.Plugin;
@@ -34,35 +34,24 @@ public final class CqlDataSource implements AutoCloseable {
 
     private final InstanceManager<CqlInstance> instances;
     private final QueryRunner<CqlInstance> queryData;
-    private final StreamRegistry streamRegistry;
     private final CqlStreamHandler streams;
     private final ResourceRouter resources;
 
-    /** Live stream state in {@link StreamRegistry#defaultDirectory()}. */
+    /**
+     * The plugin's data source: sessions from the driver, Live stream state in {@link StreamRegistry#defaultDirectory()},
+     * grafana.ini's idle timeout and response budget from the environment.
+     */
     public CqlDataSource() {
-        this(StreamRegistry.defaultDirectory());
+        this(new SessionFactory(), StreamRegistry.defaultDirectory(), idleTimeout(System.getenv()), budget(System.getenv()));
     }
 
-    /** @param streamState where Live streams are remembered across plugin restarts; null: in memory only */
-    public CqlDataSource(Path streamState) {
-        this(new SessionFactory(), streamState);
-    }
-
-    CqlDataSource(SessionFactory sessions) {
-        this(sessions, null);
-    }
-
-    CqlDataSource(SessionFactory sessions, Path streamState) {
-        this(sessions, streamState, idleTimeout(System.getenv()), budget(System.getenv()));
-    }
-
-    CqlDataSource(SessionFactory sessions, Path streamState, Duration idleTimeout) {
-        this(sessions, streamState, idleTimeout, ResponseBudget.DEFAULT);
-    }
-
+    /**
+     * The same wiring from given parts: the one seam for this package's tests (the test helper
+     * {@code DataSourceProbe} lends it to tests elsewhere). {@code streamState} null: streams in memory only.
+     */
     CqlDataSource(SessionFactory sessions, Path streamState, Duration idleTimeout, ResponseBudget budget) {
         this.instances = new InstanceManager<>(ctx -> DataSourceInstance.create(ctx, sessions), GRACE, idleTimeout);
-        this.streamRegistry = new StreamRegistry(streamState);
+        StreamRegistry streamRegistry = new StreamRegistry(streamState);
         CqlQueries queries = new CqlQueries(streamRegistry, budget);
         this.queryData = new QueryRunner<>(instances, queries, "cql-query");
         this.streams = new CqlStreamHandler(streamRegistry, queries, instances);
@@ -98,18 +87,13 @@ public final class CqlDataSource implements AutoCloseable {
                 this::close);
     }
 
-    /** The instances (tests and metrics). */
-    public InstanceManager<CqlInstance> instances() {
+    /** The instances, for tests (through {@code DataSourceProbe} outside this package). */
+    InstanceManager<CqlInstance> instances() {
         return instances;
     }
 
-    /** Live: the streams issued so far (tests). */
-    public StreamRegistry streamRegistry() {
-        return streamRegistry;
-    }
-
-    /** Live: SubscribeStream, PublishStream, RunStream (tests, metrics). */
-    public CqlStreamHandler streams() {
+    /** Live's handler, for tests (through {@code DataSourceProbe} outside this package). */
+    CqlStreamHandler streams() {
         return streams;
     }
 

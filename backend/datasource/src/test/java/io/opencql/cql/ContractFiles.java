@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opencql.cql.kernel.Setting;
+import io.opencql.cql.internal.kernel.Setting;
 import io.opencql.cql.query.QueryKey;
 import java.time.Duration;
 import java.util.Arrays;
@@ -40,7 +40,7 @@ final class ContractFiles {
     /** contract/settings.json: per section, each key in declaration order with its JSON type, default and values. */
     static String settings() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("generated", "from " + "backend/datasource/src/main/java/io/opencql/cql/kernel/Setting.java; do not edit:"
+        out.put("generated", "from " + "backend/datasource/src/main/java/io/opencql/cql/internal/kernel/Setting.java; do not edit:"
                 + " change the declaration, then run " + REGENERATE);
         for (Setting.Section section : Setting.Section.values()) {
             Map<String, Object> keys = new LinkedHashMap<>();

@@ -3,8 +3,9 @@ package io.opencql.cql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.opencql.cql.connect.SessionFactory;
-import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.internal.connect.SessionFactory;
+import io.opencql.cql.internal.kernel.CqlInstance;
+import io.opencql.cql.query.ResponseBudget;
 import io.opencql.cql.testing.TestNode;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
@@ -99,7 +100,7 @@ class IdleReleaseIT {
         TestNode node = TestNode.get();
         int baseThreads = Thread.activeCount();
         int baseConnections = connectionsTo(node.port());
-        CqlDataSource dataSource = new CqlDataSource(new SessionFactory(), null, IDLE);
+        CqlDataSource dataSource = new CqlDataSource(new SessionFactory(), null, IDLE, ResponseBudget.DEFAULT);
         Plugin plugin = dataSource.plugin();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

@@ -2,10 +2,10 @@ package io.opencql.cql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.opencql.cql.connect.DataSourceInstance;
-import io.opencql.cql.connect.SessionFactory;
-import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.internal.connect.DataSourceInstance;
+import io.opencql.cql.internal.connect.SessionFactory;
+import io.opencql.cql.internal.kernel.CqlInstance;
+import io.opencql.cql.internal.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.ErrorSource;

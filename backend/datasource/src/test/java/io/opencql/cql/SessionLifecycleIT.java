@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.connect.DataSourceInstance;
-import io.opencql.cql.connect.SessionFactory;
-import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.kernel.CqlSettings;
-import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.internal.connect.DataSourceInstance;
+import io.opencql.cql.internal.connect.SessionFactory;
+import io.opencql.cql.internal.kernel.CqlInstance;
+import io.opencql.cql.internal.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.InvalidSettingsException;
 import io.opencql.cql.testing.TestNode;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
@@ -44,13 +44,13 @@ class SessionLifecycleIT {
     @BeforeEach
     void setUp() {
         node = TestNode.get();
-        dataSource = new CqlDataSource(new SessionFactory() {
+        dataSource = DataSourceProbe.create(new SessionFactory() {
             @Override
-            public CqlSession open(io.opencql.cql.kernel.CqlSettings s, String name) throws InvalidSettingsException {
+            public CqlSession open(io.opencql.cql.internal.kernel.CqlSettings s, String name) throws InvalidSettingsException {
                 opens.incrementAndGet();
                 return super.open(s, name);
             }
-        });
+        }, null);
     }
 
     @AfterEach

@@ -2,11 +2,11 @@ package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.opencql.cql.failure.Failure;
-import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.kernel.CqlSettings;
-import io.opencql.cql.kernel.InvalidSettingsException;
-import io.opencql.cql.kernel.Setting;
+import io.opencql.cql.internal.failure.Failure;
+import io.opencql.cql.internal.kernel.CqlInstance;
+import io.opencql.cql.internal.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.InvalidSettingsException;
+import io.opencql.cql.internal.kernel.Setting;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
@@ -155,8 +155,7 @@ public final class CqlQueries implements QueryDriver<CqlInstance> {
         Frame f = ascending(rows);
         try {
             String channel = streams.issue(ctx, model, query.refId(), f, rows.timeField(), query.timeRange());
-            f.setMeta(f.meta().withChannel(channel));
-            return f;
+            return f.withMeta(f.meta().withChannel(channel));
         } catch (RuntimeException | Error e) {
             f.close();
             throw e;

@@ -56,7 +56,7 @@ import java.util.Optional;
  * {@code "yyyy-MM-dd"}, and the other types the strings of the table above. A timestamp or date outside what
  * Grafana's nanosecond times hold (years 1677–2262) becomes null and is counted, so the reader can say so.
  */
-public final class CqlTypes {
+final class CqlTypes {
 
     private CqlTypes() {
     }

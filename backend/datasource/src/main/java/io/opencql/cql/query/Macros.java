@@ -1,6 +1,6 @@
 package io.opencql.cql.query;
 
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import io.opencql.grafana.backend.TimeRange;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>Times are UTC epoch milliseconds, bare integers, which CQL accepts as {@code timestamp} literals.
  */
-public final class Macros {
+final class Macros {
 
     /** At most this many values from one {@code $__timeBuckets}: more would make a huge {@code IN} list. */
     public static final int MAX_BUCKETS = 1000;

@@ -1,10 +1,10 @@
 package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.failure.Failure;
-import io.opencql.cql.failure.PoolDiagnosis;
-import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.internal.failure.Failure;
+import io.opencql.cql.internal.failure.PoolDiagnosis;
+import io.opencql.cql.internal.kernel.CqlInstance;
+import io.opencql.cql.internal.kernel.CqlSettings;
 import java.time.Duration;
 
 /**

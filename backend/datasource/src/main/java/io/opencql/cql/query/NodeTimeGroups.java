@@ -73,7 +73,7 @@ final class NodeTimeGroups {
         Group[] sorted = order.toArray(new Group[0]);
         Arrays.sort(sorted, (a, b) -> a.bucket != b.bucket ? Long.compare(a.bucket, b.bucket) : Integer.compare(a.seq, b.seq));
 
-        Frame out = new Frame(node.name()).setMeta(FrameMeta.empty());
+        Frame out = new Frame(node.name(), "", FrameMeta.empty());
         try {
             Field outTime = out.addField(plan.timeName(), FieldType.TIME, false, sorted.length);
             Field[] outDims = new Field[dims];

@@ -3,7 +3,7 @@ package io.opencql.cql.query;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.data.TimeGroup;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.opencql.cql.query;
 
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import java.util.Locale;
 import java.util.Set;
 

@@ -1,7 +1,7 @@
 package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.FieldConfig;
 import io.opencql.grafana.data.FieldType;
@@ -39,9 +39,7 @@ final class ResultShapes {
     // ---- table
 
     static Frame table(ResultReader.Result r, FrameMeta meta) {
-        Frame f = r.frame();
-        f.setMeta(meta.withPreferredVisualisation("table"));
-        return f;
+        return r.frame().withMeta(meta.withPreferredVisualisation("table"));
     }
 
     // ---- time series
@@ -146,23 +144,17 @@ final class ResultShapes {
      * labels, one field holds every series, so no single name fits).
      */
     static Frame stream(ResultReader.Result r, QueryModel model, FrameMeta meta) {
-        Frame f = r.frame();
         if (model.format() == QueryModel.Format.TABLE) {
-            f.setMeta(meta.withPreferredVisualisation("table"));
-            return f;
+            return r.frame().withMeta(meta.withPreferredVisualisation("table"));
         }
-        f.setMeta(meta.withType(TIMESERIES_LONG, 0, 1));
+        Frame f = r.frame().withMeta(meta.withType(TIMESERIES_LONG, 0, 1));
         boolean labels = false;
         for (Field x : f.fields()) {
             labels |= x.type() == FieldType.STRING || x.type() == FieldType.BOOL;
         }
         if (model.alias() != null && !labels) {
-            for (Field x : f.fields()) {
-                if (x.type().isNumeric()) {
-                    FieldConfig c = x.config() == null ? FieldConfig.EMPTY : x.config();
-                    x.setConfig(c.withDisplayNameFromDS(alias(model.alias(), x.name(), Map.of())));
-                }
-            }
+            return f.withFieldConfig(x -> !x.type().isNumeric() ? x.config()
+                    : orEmpty(x.config()).withDisplayNameFromDS(alias(model.alias(), x.name(), Map.of())));
         }
         return f;
     }
@@ -197,16 +189,16 @@ final class ResultShapes {
         } finally {
             longFrame.close();
         }
-        wide.setMeta(meta.withType(FrameMeta.TIMESERIES_WIDE, 0, 1));
+        wide = wide.withMeta(meta.withType(FrameMeta.TIMESERIES_WIDE, 0, 1));
         if (model.alias() != null) {
-            for (Field f : wide.fields()) {
-                if (f.type() != FieldType.TIME) {
-                    FieldConfig c = f.config() == null ? FieldConfig.EMPTY : f.config();
-                    f.setConfig(c.withDisplayNameFromDS(alias(model.alias(), f.name(), f.labels())));
-                }
-            }
+            return wide.withFieldConfig(f -> f.type() == FieldType.TIME ? f.config()
+                    : orEmpty(f.config()).withDisplayNameFromDS(alias(model.alias(), f.name(), f.labels())));
         }
         return wide;
+    }
+
+    private static FieldConfig orEmpty(FieldConfig c) {
+        return c == null ? FieldConfig.EMPTY : c;
     }
 
     /** No rows: the time field and one float64 field per value column, typed, empty, no labels. */

@@ -1,6 +1,6 @@
 package io.opencql.cql.query;
 
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.TimeRange;
 import io.opencql.grafana.data.Frame;

@@ -2,7 +2,7 @@ package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
-import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.internal.kernel.CqlInstance;
 
 /**
  * Before the read-only guard refuses a statement that starts with no known CQL keyword, asks the node whether it

@@ -10,7 +10,7 @@ import com.datastax.oss.driver.api.core.servererrors.ReadFailureException;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import com.datastax.oss.driver.api.core.type.DataType;
-import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.CqlSettings;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.data.FrameMeta;

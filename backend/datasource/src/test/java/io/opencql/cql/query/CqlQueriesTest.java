@@ -7,9 +7,9 @@ import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
-import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.kernel.CqlSettings;
-import io.opencql.cql.kernel.InvalidSettingsException;
+import io.opencql.cql.internal.kernel.CqlInstance;
+import io.opencql.cql.internal.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.InvalidSettingsException;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
@@ -106,7 +106,7 @@ class CqlQueriesTest {
         assertEquals("SELECT * FROM t", r.frames().get(0).meta().executedQueryString());
 
         r = run(instance(() -> {
-            throw AllNodesFailedException.fromErrors(List.of(Map.entry(io.opencql.cql.failure.FailureTest.node(),
+            throw AllNodesFailedException.fromErrors(List.of(Map.entry(io.opencql.cql.internal.failure.FailureTest.node(),
                     new AuthenticationException(null, "Provided username cassandra and/or password are incorrect"))));
         }), "{\"cql\":\"SELECT * FROM t\"}");
         assertError(401, "downstream", "Authentication failed: the cluster rejected the user name and password of the configured"

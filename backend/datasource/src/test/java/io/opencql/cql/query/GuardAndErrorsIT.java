@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.opencql.cql.kernel.CqlInstance;
-import io.opencql.cql.kernel.CqlSettings;
-import io.opencql.cql.kernel.InvalidSettingsException;
-import io.opencql.cql.kernel.Setting;
+import io.opencql.cql.internal.kernel.CqlInstance;
+import io.opencql.cql.internal.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.InvalidSettingsException;
+import io.opencql.cql.internal.kernel.Setting;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.Frame;
@@ -156,10 +156,10 @@ class GuardAndErrorsIT {
     @Test
     void invalidSettingsAreA400NamingTheKey() {
         // settings are typed once: an unknown consistency level never reaches the query path as a value
-        CqlInstance bad = io.opencql.cql.connect.DataSourceInstance.create(io.opencql.grafana.backend.PluginContext.forDataSource(
+        CqlInstance bad = io.opencql.cql.internal.connect.DataSourceInstance.create(io.opencql.grafana.backend.PluginContext.forDataSource(
                 new io.opencql.grafana.backend.DataSourceSettings(1, "bad", "bad", null, null, null, false, null,
                         "{\"consistency\":\"SOMETIMES\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of(), 1, "")),
-                new io.opencql.cql.connect.SessionFactory());
+                new io.opencql.cql.internal.connect.SessionFactory());
         assertError(400, "downstream", "invalid data source settings (consistency): jsonData.consistency must be one of ANY, ONE,"
                 + " TWO, THREE, QUORUM, ALL, LOCAL_ONE, LOCAL_QUORUM, EACH_QUORUM, SERIAL, LOCAL_SERIAL, got \"SOMETIMES\"",
                 run(bad, "SELECT * FROM guarded"));

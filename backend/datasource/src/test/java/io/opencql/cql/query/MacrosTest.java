@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import io.opencql.grafana.backend.TimeRange;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.CqlSettings;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;

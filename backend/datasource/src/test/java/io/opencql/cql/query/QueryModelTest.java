@@ -3,7 +3,7 @@ package io.opencql.cql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import io.opencql.cql.query.QueryModel.Fill;
 import io.opencql.cql.query.QueryModel.Format;
 import io.opencql.grafana.data.TimeGroup.Aggregate;

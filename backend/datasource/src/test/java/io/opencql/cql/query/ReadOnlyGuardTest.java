@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.opencql.cql.kernel.QueryException;
+import io.opencql.cql.internal.kernel.QueryException;
 import org.junit.jupiter.api.Test;
 
 class ReadOnlyGuardTest {

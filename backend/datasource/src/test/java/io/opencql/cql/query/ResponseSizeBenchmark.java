@@ -2,8 +2,8 @@ package io.opencql.cql.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import io.opencql.cql.kernel.CqlSettings;
-import io.opencql.cql.kernel.Setting;
+import io.opencql.cql.internal.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.Setting;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;

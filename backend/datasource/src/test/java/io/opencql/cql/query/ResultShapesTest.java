@@ -2,7 +2,7 @@ package io.opencql.cql.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.CqlSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

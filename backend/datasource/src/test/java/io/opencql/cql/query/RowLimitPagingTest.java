@@ -3,7 +3,7 @@ package io.opencql.cql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import io.opencql.cql.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.CqlSettings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

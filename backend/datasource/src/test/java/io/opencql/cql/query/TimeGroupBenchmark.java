@@ -4,7 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.opencql.cql.kernel.Setting;
+import io.opencql.cql.internal.kernel.Setting;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.PluginContext;

@@ -14,7 +14,8 @@ import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.servererrors.CoordinatorException;
 import com.datastax.oss.driver.internal.core.context.InternalDriverContext;
 import io.opencql.cql.CqlDataSource;
-import io.opencql.cql.kernel.CqlInstance;
+import io.opencql.cql.DataSourceProbe;
+import io.opencql.cql.internal.kernel.CqlInstance;
 import io.opencql.grafana.backend.DataResponse;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.Plugin;
@@ -70,7 +71,7 @@ class ClusterFailoverIT {
             }
             admin.execute(batch.build()); // ALL: every replica has every row before any node goes
         }
-        dataSource = new CqlDataSource((java.nio.file.Path) null);
+        dataSource = DataSourceProbe.create(null);
     }
 
     @AfterAll
@@ -88,7 +89,7 @@ class ClusterFailoverIT {
 
     /** Which node the driver's control connection is on (the one whose loss also moves the metadata feed). */
     static int controlNode(Plugin plugin, DataSourceSettings ds) throws Exception {
-        try (InstanceManager.Lease<CqlInstance> lease = dataSource.instances().acquire(PluginContext.forDataSource(ds))) {
+        try (InstanceManager.Lease<CqlInstance> lease = DataSourceProbe.instances(dataSource).acquire(PluginContext.forDataSource(ds))) {
             InternalDriverContext ctx = (InternalDriverContext) lease.instance().session().getContext();
             EndPoint ep = ctx.getControlConnection().channel().getEndPoint();
             String host = ((InetSocketAddress) ep.resolve()).getAddress().getHostAddress();

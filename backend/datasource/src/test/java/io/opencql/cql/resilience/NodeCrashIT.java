@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.opencql.cql.CqlDataSource;
+import io.opencql.cql.DataSourceProbe;
 import io.opencql.grafana.backend.CheckHealthRequest;
 import io.opencql.grafana.backend.CheckHealthResult;
 import io.opencql.grafana.backend.DataResponse;
@@ -65,7 +66,7 @@ class NodeCrashIT {
             admin.execute("CREATE TABLE IF NOT EXISTS " + GONE + ".t (k int PRIMARY KEY, v int)");
             admin.execute("INSERT INTO " + GONE + ".t (k, v) VALUES (1, 1)");
         }
-        dataSource = new CqlDataSource((java.nio.file.Path) null);
+        dataSource = DataSourceProbe.create(null);
     }
 
     static void fill(CqlSession admin) throws Exception {

@@ -39,10 +39,6 @@ public final class Field implements AutoCloseable {
     private FieldConfig config;
     private int size;
 
-    Field(String name, FieldType type, boolean nullable, BufferAllocator allocator) {
-        this(name, type, nullable, allocator, 0);
-    }
-
     /** {@code expectedRows} > 0 sizes the vector up front (it still grows past it). */
     Field(String name, FieldType type, boolean nullable, BufferAllocator allocator, int expectedRows) {
         this.name = Objects.requireNonNull(name, "name");
@@ -57,6 +53,21 @@ public final class Field implements AutoCloseable {
             this.vector.setInitialCapacity(expectedRows);
         }
         this.vector.allocateNew();
+    }
+
+    /** The same values (the vector is shared, not copied) with another config: for {@link Frame#withFieldConfig}. */
+    private Field(Field from, FieldConfig config) {
+        this.name = from.name;
+        this.type = from.type;
+        this.nullable = from.nullable;
+        this.vector = from.vector;
+        this.labels = from.labels;
+        this.config = config;
+        this.size = from.size;
+    }
+
+    Field withConfig(FieldConfig config) {
+        return new Field(this, config);
     }
 
     public String name() {
@@ -80,7 +91,8 @@ public final class Field implements AutoCloseable {
         return labels;
     }
 
-    public Field setLabels(Map<String, String> labels) {
+    /** While the frame is built (by this package's conversions); a built frame's fields are not changed. */
+    Field setLabels(Map<String, String> labels) {
         this.labels = labels == null || labels.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
         return this;
     }
@@ -89,7 +101,8 @@ public final class Field implements AutoCloseable {
         return config;
     }
 
-    public Field setConfig(FieldConfig config) {
+    /** While the frame is built (by this package's conversions); see {@link Frame#withFieldConfig}. */
+    Field setConfig(FieldConfig config) {
         this.config = config;
         return this;
     }

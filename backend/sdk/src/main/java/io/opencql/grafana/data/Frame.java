@@ -3,27 +3,61 @@ package io.opencql.grafana.data;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
  * A data frame: named, typed columns of equal length, with frame metadata. Holds off-heap Arrow memory:
  * close it when done (responses are closed by the transport after they are encoded).
+ *
+ * <p>The name, refId and meta are fixed when the frame is made; a frame's fields are added and filled by the one
+ * thread that builds it, and the frame is not changed once it is handed on. A frame with another refId, meta or
+ * field config is a copy: {@link #withRefId}, {@link #withMeta}, {@link #withFieldConfig}. A copy shares the
+ * field vectors (no data is copied) and <em>takes them over</em>, as Arrow's transfer does: the copy owns the
+ * memory from then on and the frame it was made from is spent (its {@link #close} does nothing, reading its
+ * fields throws). So there is always exactly one owner to close, and {@code f = f.withRefId(id)} neither leaks
+ * nor frees twice.
  */
 public final class Frame implements AutoCloseable {
 
     /** One allocator for the process; frames take child allocators so leaks are attributable. */
     private static final BufferAllocator ROOT = new RootAllocator(Long.MAX_VALUE);
 
+    /** The fields and the allocator their vectors live in: what a copy takes over. */
+    private static final class Columns {
+        final List<Field> fields;
+        final BufferAllocator allocator;
+
+        Columns(List<Field> fields, BufferAllocator allocator) {
+            this.fields = fields;
+            this.allocator = allocator;
+        }
+    }
+
+    /** What a closed frame holds: no fields, nothing to add them to. */
+    private static final Columns CLOSED = new Columns(List.of(), null);
+
     private final String name;
-    private String refId = "";
-    private FrameMeta meta;
-    private final List<Field> fields = new ArrayList<>();
-    private final BufferAllocator allocator;
+    private final String refId;
+    private final FrameMeta meta;
+    /** Null once a copy took the columns over; {@link #CLOSED} once closed. */
+    private Columns columns;
 
     public Frame(String name) {
+        this(name, "", null);
+    }
+
+    /** A frame with its refId ("" or null: none) and meta (null: none). */
+    public Frame(String name, String refId, FrameMeta meta) {
+        this(name, refId, meta, new Columns(new ArrayList<>(), ROOT.newChildAllocator("frame", 0, Long.MAX_VALUE)));
+    }
+
+    private Frame(String name, String refId, FrameMeta meta, Columns columns) {
         this.name = name == null ? "" : name;
-        this.allocator = ROOT.newChildAllocator("frame", 0, Long.MAX_VALUE);
+        this.refId = refId == null ? "" : refId;
+        this.meta = meta;
+        this.columns = columns;
     }
 
     public String name() {
@@ -34,30 +68,57 @@ public final class Frame implements AutoCloseable {
         return refId;
     }
 
-    public Frame setRefId(String refId) {
-        this.refId = refId == null ? "" : refId;
-        return this;
-    }
-
     /** May be null: no metadata. */
     public FrameMeta meta() {
         return meta;
     }
 
-    public Frame setMeta(FrameMeta meta) {
-        this.meta = meta;
-        return this;
+    /** This frame's columns with the refId {@code refId}; this frame is spent (see the class comment). */
+    public Frame withRefId(String refId) {
+        return new Frame(name, refId, meta, takeColumns());
+    }
+
+    /** This frame's columns with the meta {@code meta}; this frame is spent (see the class comment). */
+    public Frame withMeta(FrameMeta meta) {
+        return new Frame(name, refId, meta, takeColumns());
+    }
+
+    /**
+     * This frame's columns, each field with the config {@code config} gives it (from the field as it is); the
+     * values are shared, not copied. This frame is spent (see the class comment).
+     */
+    public Frame withFieldConfig(Function<Field, FieldConfig> config) {
+        Columns taken = takeColumns();
+        List<Field> fields = new ArrayList<>(taken.fields.size());
+        for (Field f : taken.fields) {
+            fields.add(f.withConfig(config.apply(f)));
+        }
+        return new Frame(name, refId, meta, new Columns(fields, taken.allocator));
+    }
+
+    private Columns taken() {
+        Columns c = columns;
+        if (c == null) {
+            throw new IllegalStateException("frame '" + name + "' was handed to a copy (withRefId, withMeta, withFieldConfig)");
+        }
+        return c;
+    }
+
+    private Columns takeColumns() {
+        Columns c = taken();
+        columns = null;
+        return c;
     }
 
     public List<Field> fields() {
-        return Collections.unmodifiableList(fields);
+        return Collections.unmodifiableList(taken().fields);
     }
 
     public Field field(int i) {
-        return fields.get(i);
+        return taken().fields.get(i);
     }
 
-    /** Adds a new empty field and returns it for appending. */
+    /** Adds a new empty field and returns it for appending (while the frame is being built). */
     public Field addField(String name, FieldType type, boolean nullable) {
         return addField(name, type, nullable, 0);
     }
@@ -67,20 +128,18 @@ public final class Frame implements AutoCloseable {
      * row count is known, e.g. a page size or a conversion's output, to skip regrowth and over-allocation.
      */
     public Field addField(String name, FieldType type, boolean nullable, int expectedRows) {
-        Field f = new Field(name, type, nullable, allocator, expectedRows);
-        fields.add(f);
-        return f;
-    }
-
-    /** Removes a field (closing it) from the frame. */
-    public void removeField(Field f) {
-        if (fields.remove(f)) {
-            f.close();
+        Columns c = taken();
+        if (c.allocator == null) {
+            throw new IllegalStateException("frame '" + name + "' is closed");
         }
+        Field f = new Field(name, type, nullable, c.allocator, expectedRows);
+        c.fields.add(f);
+        return f;
     }
 
     /** Rows in the frame; throws when the fields differ in length (Grafana rejects such frames). */
     public int rowCount() {
+        List<Field> fields = taken().fields;
         if (fields.isEmpty()) {
             return 0;
         }
@@ -94,9 +153,10 @@ public final class Frame implements AutoCloseable {
         return n;
     }
 
-    /** Off-heap bytes held by this frame's vectors. */
+    /** Off-heap bytes held by this frame's vectors (0 once closed or spent). */
     public long allocatedBytes() {
-        return allocator.getAllocatedMemory();
+        Columns c = columns;
+        return c == null || c.allocator == null ? 0 : c.allocator.getAllocatedMemory();
     }
 
     /** Bytes held by every frame still open in the process (a leak check for tests and metrics). */
@@ -104,12 +164,17 @@ public final class Frame implements AutoCloseable {
         return ROOT.getAllocatedMemory();
     }
 
+    /** Frees the vectors; does nothing on a frame already closed or spent by a copy. */
     @Override
     public void close() {
-        for (Field f : fields) {
+        Columns c = columns;
+        if (c == null || c.allocator == null) {
+            return;
+        }
+        columns = CLOSED;
+        for (Field f : c.fields) {
             f.close();
         }
-        fields.clear();
-        allocator.close();
+        c.allocator.close();
     }
 }

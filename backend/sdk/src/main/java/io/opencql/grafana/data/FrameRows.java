@@ -37,10 +37,8 @@ public final class FrameRows {
      */
     public static Frame select(Frame source, int[] rows) {
         source.rowCount(); // equal field lengths, or throw before copying anything
-        Frame out = new Frame(source.name());
+        Frame out = new Frame(source.name(), source.refId(), source.meta());
         try {
-            out.setRefId(source.refId());
-            out.setMeta(source.meta());
             for (Field from : source.fields()) {
                 Field to = out.addField(from.name(), from.type(), from.nullable(), rows.length);
                 to.setLabels(from.labels());

@@ -99,8 +99,7 @@ public final class LongToWide {
         }
 
         FrameMeta meta = longFrame.meta() == null ? FrameMeta.empty() : longFrame.meta();
-        Frame wide = new Frame(longFrame.name()).setRefId(longFrame.refId())
-                .setMeta(meta.withType(FrameMeta.TIMESERIES_WIDE, 0, 1));
+        Frame wide = new Frame(longFrame.name(), longFrame.refId(), meta.withType(FrameMeta.TIMESERIES_WIDE, 0, 1));
         try {
             Field wideTime = wide.addField(time.name(), FieldType.TIME, false, wideRows);
             wideTime.setConfig(time.config());

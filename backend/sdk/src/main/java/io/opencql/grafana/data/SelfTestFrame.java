@@ -18,8 +18,7 @@ public final class SelfTestFrame {
 
     /** The frame; its refId is the query runner's to set, as on every answer's frames. */
     public static Frame create() {
-        Frame frame = new Frame("selftest");
-        frame.setMeta(FrameMeta.empty()
+        Frame frame = new Frame("selftest", "", FrameMeta.empty()
                 .withPreferredVisualisation("table")
                 .withExecutedQueryString("selftest")
                 .withNotice(Notice.info("protocol self-test")));

@@ -85,8 +85,8 @@ public final class TimeGroup {
         Group[] sorted = order.toArray(new Group[0]);
         Arrays.sort(sorted, (a, b) -> a.bucket != b.bucket ? Long.compare(a.bucket, b.bucket) : Integer.compare(a.seq, b.seq));
 
-        Frame out = new Frame(longFrame.name()).setRefId(longFrame.refId())
-                .setMeta(longFrame.meta() == null ? FrameMeta.empty() : longFrame.meta());
+        Frame out = new Frame(longFrame.name(), longFrame.refId(),
+                longFrame.meta() == null ? FrameMeta.empty() : longFrame.meta());
         try {
             Field outTime = out.addField(time.name(), FieldType.TIME, false, sorted.length).setConfig(time.config());
             Field[] outDims = new Field[dims.size()];

@@ -20,7 +20,7 @@ import org.slf4j.event.KeyValuePair;
  * info, warn, error), {@code @message}, {@code @timestamp} with exactly six fractional digits, and every
  * other key (SLF4J key/value pairs, MDC, {@code @module}, {@code error}) as a field of the Grafana log entry.
  */
-public final class GrafanaJsonEncoder extends EncoderBase<ILoggingEvent> {
+final class GrafanaJsonEncoder extends EncoderBase<ILoggingEvent> {
 
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);

@@ -15,7 +15,7 @@ public record QueryFailure(int status, ErrorSource source, String message) {
      */
     DataResponse response(String executed) {
         List<Frame> frames = executed == null ? List.of()
-                : List.of(new Frame("").setMeta(FrameMeta.empty().withExecutedQueryString(executed)));
+                : List.of(new Frame("", "", FrameMeta.empty().withExecutedQueryString(executed)));
         return new DataResponse(frames, status, message, source);
     }
 }

@@ -124,10 +124,11 @@ public final class QueryRunner<I extends AutoCloseable> implements QueryDataHand
                 r = failed(driver, t, instance, query, call.executed());
             }
         }
+        List<Frame> frames = new ArrayList<>(r.frames().size());
         for (Frame f : r.frames()) {
-            f.setRefId(query.refId());
+            frames.add(f.withRefId(query.refId())); // takes the columns over: the driver's frame is spent, not leaked
         }
-        return r;
+        return new DataResponse(frames, r.status(), r.error(), r.errorSource());
     }
 
     /**
@@ -143,8 +144,9 @@ public final class QueryRunner<I extends AutoCloseable> implements QueryDataHand
         List<Notice> notices = new ArrayList<>(meta.notices().size() + 1);
         notices.add(reached.notice());
         notices.addAll(meta.notices());
-        f.setMeta(meta.withNotices(notices));
-        return frames;
+        List<Frame> out = new ArrayList<>(frames);
+        out.set(0, f.withMeta(meta.withNotices(notices))); // takes the columns over: f is spent, not leaked
+        return out;
     }
 
     private static <I> DataResponse failed(QueryDriver<I> driver, Throwable t, I instance, DataQuery query, String executed) {

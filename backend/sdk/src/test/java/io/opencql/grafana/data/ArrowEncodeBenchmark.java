@@ -95,7 +95,7 @@ public final class ArrowEncodeBenchmark {
             }
         }
         long start = 1_700_000_000_000_000_000L;
-        Frame frame = new Frame("bench").setRefId("A");
+        Frame frame = new Frame("bench", "A", null);
         Field time = frame.addField("time", FieldType.TIME, false, rows);
         Field value = frame.addField("value", FieldType.FLOAT64, false, rows);
         Field sensor = frame.addField("sensor", FieldType.STRING, false, rows);

@@ -78,14 +78,14 @@ class ArrowFrameWriterTest {
 
     @Test
     void fileFormatHasMagicAtBothEnds() {
-        byte[] bytes = encode(SelfTestFrame.create().setRefId("A"));
+        byte[] bytes = encode(SelfTestFrame.create().withRefId("A"));
         assertArrayEquals(MAGIC, Arrays.copyOfRange(bytes, 0, 6), "leading magic");
         assertArrayEquals(MAGIC, Arrays.copyOfRange(bytes, bytes.length - 6, bytes.length), "trailing magic");
     }
 
     @Test
     void frameMetadataIsOnTheSchemaNotTheFooter() throws IOException {
-        byte[] bytes = encode(SelfTestFrame.create().setRefId("A"));
+        byte[] bytes = encode(SelfTestFrame.create().withRefId("A"));
         try (ArrowFileReader reader = open(bytes)) {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
             Map<String, String> md = schema.getCustomMetadata();
@@ -116,7 +116,7 @@ class ArrowFrameWriterTest {
 
     @Test
     void everyFieldTypeRoundTrips() throws IOException {
-        byte[] bytes = encode(SelfTestFrame.create().setRefId("A"));
+        byte[] bytes = encode(SelfTestFrame.create().withRefId("A"));
         try (ArrowFileReader reader = open(bytes)) {
             assertEquals(1, reader.getRecordBlocks().size(), "one record batch");
             assertTrue(reader.loadNextBatch());
@@ -226,8 +226,7 @@ class ArrowFrameWriterTest {
     @Test
     void bufferIsSizedFromTheDataNotFromTheVectorsCapacity() {
         // a 100-row answer read into fields sized for a 5000-row page, as the query side does
-        try (Frame frame = new Frame("m").setRefId("A")
-                .setMeta(FrameMeta.empty().withNotice(Notice.warning("a notice of some length")))) {
+        try (Frame frame = new Frame("m", "A", FrameMeta.empty().withNotice(Notice.warning("a notice of some length")))) {
             io.opencql.grafana.data.Field time = frame.addField("time", FieldType.TIME, false, 5000);
             io.opencql.grafana.data.Field sensor = frame.addField("sensor", FieldType.STRING, true, 5000);
             io.opencql.grafana.data.Field v = frame.addField("v", FieldType.FLOAT64, true, 5000);
@@ -247,7 +246,7 @@ class ArrowFrameWriterTest {
 
     @Test
     void zeroRowFrameHasSchemaAndNoBatch() throws IOException {
-        Frame frame = new Frame("empty").setRefId("B");
+        Frame frame = new Frame("empty", "B", null);
         frame.addField("time", FieldType.TIME, false);
         frame.addField("value", FieldType.FLOAT64, true).setLabels(Map.of("host", "a"));
         byte[] bytes = encode(frame);
@@ -265,7 +264,7 @@ class ArrowFrameWriterTest {
 
     @Test
     void zeroFieldFrameEncodesAndDecodes() throws IOException {
-        Frame frame = new Frame("").setRefId("C").setMeta(FrameMeta.empty().withNotice(Notice.warning("no data")));
+        Frame frame = new Frame("", "C", FrameMeta.empty().withNotice(Notice.warning("no data")));
         byte[] bytes = encode(frame);
         assertArrayEquals(MAGIC, Arrays.copyOfRange(bytes, bytes.length - 6, bytes.length));
         try (ArrowFileReader reader = open(bytes)) {

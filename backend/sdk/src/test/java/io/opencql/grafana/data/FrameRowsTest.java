@@ -56,7 +56,7 @@ class FrameRowsTest {
     @Test
     void selectCopiesEveryTypeWithNullsLabelsConfigAndMeta() {
         FrameMeta meta = FrameMeta.empty().withChannel("ds/u/tail/x");
-        try (Frame src = new Frame("rows").setRefId("A").setMeta(meta)) {
+        try (Frame src = new Frame("rows", "A", meta)) {
             Field t = src.addField("t", FieldType.TIME, false);
             Field i8 = src.addField("i8", FieldType.INT8, true);
             Field u8 = src.addField("u8", FieldType.UINT8, false);

@@ -40,7 +40,7 @@ class JsonFrameWriterTest {
     }
 
     private static Frame cpuFrame() {
-        Frame f = new Frame("cpu").setRefId("A").setMeta(FrameMeta.empty().withExecutedQueryString("SELECT 1"));
+        Frame f = new Frame("cpu", "A", FrameMeta.empty().withExecutedQueryString("SELECT 1"));
         Field t = f.addField("time", FieldType.TIME, false);
         t.appendLong(1_700_000_000_000_000_000L);
         t.appendLong(1_700_000_001_000_250_000L); // 250 µs past the millisecond
@@ -146,7 +146,7 @@ class JsonFrameWriterTest {
 
     @Test
     void everyFieldTypeOfTheSelfTestFrame() throws IOException {
-        String out = write(SelfTestFrame.create().setRefId("A"), Include.ALL);
+        String out = write(SelfTestFrame.create().withRefId("A"), Include.ALL);
         assertJson("""
                 {"schema":{"name":"selftest","refId":"A",
                   "meta":{"typeVersion":[0,0],"preferredVisualisationType":"table","executedQueryString":"selftest",

@@ -45,8 +45,7 @@ class LongToWideTest {
 
     @Test
     void stringAndBoolColumnsBecomeLabelsAndEqualTimesMerge() {
-        try (Frame in = new Frame("metrics").setRefId("A")
-                .setMeta(FrameMeta.empty().withExecutedQueryString("SELECT *").withNotice(Notice.warning("row limit")))) {
+        try (Frame in = new Frame("metrics", "A", FrameMeta.empty().withExecutedQueryString("SELECT *").withNotice(Notice.warning("row limit")))) {
             Field t = in.addField("ts", FieldType.TIME, false);
             Field host = in.addField("host", FieldType.STRING, true);
             Field up = in.addField("up", FieldType.BOOL, false);
@@ -278,7 +277,7 @@ class LongToWideTest {
 
     @Test
     void zeroRowsGiveOnlyTheTimeField() {
-        try (Frame in = new Frame("none").setRefId("Z")) {
+        try (Frame in = new Frame("none", "Z", null)) {
             in.addField("t", FieldType.TIME, false);
             in.addField("host", FieldType.STRING, false);
             in.addField("v", FieldType.FLOAT64, false);

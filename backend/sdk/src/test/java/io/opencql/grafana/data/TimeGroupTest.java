@@ -24,7 +24,7 @@ class TimeGroupTest {
 
     /** ts, sensor (string), ok (bool), value (int32, nullable), json (dropped); rows deliberately out of time order. */
     private static Frame input() {
-        Frame in = new Frame("r").setRefId("A").setMeta(FrameMeta.empty().withExecutedQueryString("SELECT 1"));
+        Frame in = new Frame("r", "A", FrameMeta.empty().withExecutedQueryString("SELECT 1"));
         Field t = in.addField("ts", FieldType.TIME, false);
         Field sensor = in.addField("sensor", FieldType.STRING, true);
         Field ok = in.addField("ok", FieldType.BOOL, false);

@@ -144,7 +144,7 @@ class QueryRunnerTest {
             } else {
                 c.rowLimit(null); // the rows that are returned fitted
             }
-            return List.of(new Frame("f").setMeta(FrameMeta.empty().withNotice(Notice.warning("the driver's own"))), new Frame("g"));
+            return List.of(new Frame("f", "", FrameMeta.empty().withNotice(Notice.warning("the driver's own"))), new Frame("g"));
         });
         QueryDataResponse r = handler.queryData(request(List.of(query("A", ""), query("B", ""), query("C", "")), ds()), RequestContext.NONE);
         assertEquals(List.of(Notice.warning("Results have been limited to 120 rows because the row limit was reached (setting rowLimit)"),

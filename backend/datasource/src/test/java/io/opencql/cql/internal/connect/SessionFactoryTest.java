@@ -1,0 +1,66 @@
+package io.opencql.cql.internal.connect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import io.opencql.cql.internal.kernel.CqlSettings;
+import io.opencql.cql.internal.kernel.SettingsParser;
+import io.opencql.cql.internal.kernel.UnresolvedContactPointsException;
+import io.opencql.grafana.backend.DataSourceSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SessionFactoryTest {
+
+    @Test
+    void contactPointsResolveKeepingTheirNamesForTls() {
+        List<InetSocketAddress> a = SessionFactory.resolve(List.of(new CqlSettings.ContactPoint("localhost", 9042),
+                new CqlSettings.ContactPoint("127.0.0.1", 9043), new CqlSettings.ContactPoint("no-such-host.invalid", 9042)));
+        assertEquals("localhost", a.get(0).getHostString());
+        assertEquals(9042, a.get(0).getPort());
+        InetSocketAddress ip = a.stream().filter(x -> x.getPort() == 9043).findFirst().orElseThrow();
+        assertEquals("127.0.0.1", ip.getHostString());
+    }
+
+    @Test
+    void noResolvableContactPointIsAnError() {
+        UnresolvedContactPointsException e = assertThrows(UnresolvedContactPointsException.class,
+                () -> SessionFactory.resolve(List.of(new CqlSettings.ContactPoint("no-such-host.invalid", 9042),
+                        new CqlSettings.ContactPoint("::1x", 1))));
+        assertEquals(List.of("no-such-host.invalid:9042", "[::1x]:1"), e.contactPoints());
+    }
+
+    @Test
+    void driverOptionsFollowTheSettings() throws Exception {
+        CqlSettings s = SettingsParser.parse(new DataSourceSettings(1, "u", "n", null, null, null, false, null,
+                "{\"connectTimeoutSeconds\":3,\"queryTimeoutSeconds\":12,\"pageSize\":77,\"consistency\":\"quorum\"}".getBytes(),
+                Map.of(), 1, ""), Map.of());
+        try (DriverConfigLoader loader = DriverConfig.session(s, "cql-x-1")) {
+            DriverExecutionProfile p = loader.getInitialConfig().getDefaultProfile();
+            assertEquals("cql-x-1", p.getString(DefaultDriverOption.SESSION_NAME));
+            for (DefaultDriverOption o : new DefaultDriverOption[] {DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT,
+                    DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, DefaultDriverOption.CONNECTION_SET_KEYSPACE_TIMEOUT,
+                    DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT}) {
+                assertEquals(Duration.ofSeconds(3), p.getDuration(o), o.getPath());
+            }
+            assertEquals(Duration.ofSeconds(12), p.getDuration(DefaultDriverOption.REQUEST_TIMEOUT));
+            assertEquals(77, p.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE));
+            assertEquals("QUORUM", p.getString(DefaultDriverOption.REQUEST_CONSISTENCY));
+            assertEquals(0, p.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD));
+            assertEquals(0, p.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD));
+            assertEquals("DefaultLoadBalancingPolicy", p.getString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS));
+            assertEquals(false, p.isDefined(DefaultDriverOption.AUTH_PROVIDER_PASSWORD), "no password in the config tree");
+        }
+        try (DriverConfigLoader probe = DriverConfig.probe(s, "cql-x-1-probe")) {
+            DriverExecutionProfile p = probe.getInitialConfig().getDefaultProfile();
+            assertEquals("BasicLoadBalancingPolicy", p.getString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS));
+            assertEquals(false, p.getBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED));
+        }
+    }
+}

@@ -156,27 +156,33 @@ func run() error {
 	rep.add(rss)
 
 	// selftest: the protocol round trip without a database, alternating with gRPC's own health check (served by
-	// grpc-java's service on the same transport and executor, none of our code: the floor under any handler)
-	var st, hc []time.Duration
-	health := healthpb.NewHealthClient(ours.h.Conn)
+	// grpc-java's service on the same transport, none of our code: the floor under any handler). With -peer-ours
+	// the peer (another build of ours) is asked the same, call by call in turn
+	var st, hc, pst, phc []time.Duration
+	both := []*target{ours}
+	if peer != nil && *peerOurs {
+		both = append(both, peer)
+	}
 	for i := 0; want("selftest") && i < *selftests+50; i++ {
-		d, _, err := ours.query(pluginQuery("A", `{"refId":"A","queryType":"selftest"}`, "selftest"))
-		if err != nil {
-			return fmt.Errorf("selftest: %w", err)
-		}
-		dh, err := healthCheck(health)
-		if err != nil {
-			return fmt.Errorf("gRPC health check: %w", err)
-		}
-		if i >= 50 {
-			st = append(st, d)
-			hc = append(hc, dh)
+		for _, t := range both {
+			d, dh, err := selftestAndCheck(t)
+			if err != nil {
+				return fmt.Errorf("%s: %w", t.shape.name, err)
+			}
+			if i < 50 {
+				continue
+			}
+			if t == ours {
+				st, hc = append(st, d), append(hc, dh)
+			} else {
+				pst, phc = append(pst, d), append(phc, dh)
+			}
 		}
 	}
 	if want("selftest") {
-		rep.add(row{figure: fmt.Sprintf("selftest QueryData round trip, %d sequential (p50 / p99)", len(st)), plugin: st, pct: true, load: loadavg()})
+		rep.add(row{figure: fmt.Sprintf("selftest QueryData round trip, %d sequential (p50 / p99)", len(st)), plugin: st, peer: pst, pct: true, load: loadavg()})
 		rep.add(row{figure: fmt.Sprintf("gRPC health Check round trip (grpc-java's service: the transport's floor), %d, alternating with the selftests (p50 / p99)", len(hc)),
-			plugin: hc, pct: true, load: loadavg()})
+			plugin: hc, peer: phc, pct: true, load: loadavg()})
 	}
 
 	// first query: each plugin opens its session here
@@ -557,6 +563,19 @@ func queryData(h *pluginhost.Host, pc *pluginv2.PluginContext, qs ...*pluginv2.D
 	}
 	a := answer{res}
 	return d, a, a.err()
+}
+
+// selftestAndCheck is one selftest QueryData, then one gRPC health Check, on t's connection.
+func selftestAndCheck(t *target) (time.Duration, time.Duration, error) {
+	d, _, err := t.query(pluginQuery("A", `{"refId":"A","queryType":"selftest"}`, "selftest"))
+	if err != nil {
+		return 0, 0, fmt.Errorf("selftest: %w", err)
+	}
+	dh, err := healthCheck(healthpb.NewHealthClient(t.h.Conn))
+	if err != nil {
+		return 0, 0, fmt.Errorf("gRPC health check: %w", err)
+	}
+	return d, dh, nil
 }
 
 // healthCheck is one grpc.health.v1 Check of the "plugin" service, as go-plugin's own health probe sends it.

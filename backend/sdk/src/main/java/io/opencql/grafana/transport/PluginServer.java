@@ -1,7 +1,11 @@
 package io.opencql.grafana.transport;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -9,10 +13,13 @@ import io.opencql.grafana.backend.Plugin;
 import io.opencql.grafana.log.GrafanaLogConfigurator;
 import io.opencql.grafana.metrics.PluginMetrics;
 import io.opencql.grafana.middleware.HandlerChain;
+import io.opencql.grafana.transport.proto.pluginv2.DataGrpc;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -37,6 +44,17 @@ public final class PluginServer {
     public static final int APP_PROTOCOL = 2;
     static final int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
     private static final String NO_NATIVE = "io.grpc.netty.shaded.io.netty.transport.noNative";
+
+    /**
+     * The methods whose calls start on Netty's event loop instead of the call executor: gRPC's health Check (a map
+     * lookup in grpc-java's own service) and QueryData, whose service answers only requests of self-tests there and
+     * hands every other request to the call executor itself ({@link DataService}). Nothing that can block may run
+     * on the event loop: it reads and writes every call of Grafana's one connection. Every other method (Save &amp;
+     * test, which opens a session; resources; streams; metrics; go-plugin's services) runs on the call executor.
+     */
+    static final Set<String> ON_EVENT_LOOP = Set.of(
+            HealthGrpc.getCheckMethod().getFullMethodName(),
+            DataGrpc.getQueryDataMethod().getFullMethodName());
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginServer.class);
 
@@ -102,8 +120,8 @@ public final class PluginServer {
     /** Starts listening on 127.0.0.1 (an ephemeral port) and returns the port. */
     public int start() throws java.io.IOException {
         AtomicInteger n = new AtomicInteger();
-        // handlers run here, never on Netty's event loop. Unbounded, as a stream holds its thread for its life
-        // and every panel of a dashboard is a call of its own; idle threads are kept for 5 minutes (not the
+        // handlers run here, not on Netty's event loop (but ON_EVENT_LOOP's). Unbounded, as a stream holds its
+        // thread for its life and every panel of a dashboard is a call of its own; idle threads are kept for 5 minutes (not the
         // usual 60 s) so that a dashboard refreshed every minute or so finds them, instead of starting ~20
         // threads, each with its own Netty buffer cache, on every refresh
         executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.MINUTES, new SynchronousQueue<>(), r -> {
@@ -119,7 +137,18 @@ public final class PluginServer {
         health.setStatus("", ServingStatus.SERVING);
         TenantInterceptor tenant = new TenantInterceptor();
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .executor(executor)
+                // gRPC first looks the method up on the default executor, then moves the call to the one
+                // callExecutor names: with the event loop as the default, a call of ON_EVENT_LOOP never changes
+                // threads, and any other call makes the one hand-off it always made. (The default executor also
+                // runs a cancelled call's Context listeners: ours only flag, interrupt or cancel futures.)
+                // callExecutor is experimental in grpc-java (issue 8274) but unchanged since 1.39.
+                .directExecutor()
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <Q, A> Executor getExecutor(ServerCall<Q, A> call, Metadata headers) {
+                        return ON_EVENT_LOOP.contains(call.getMethodDescriptor().getFullMethodName()) ? null : executor;
+                    }
+                })
                 .maxInboundMessageSize(MAX_INBOUND_BYTES)
                 .addService(health.getHealthService())
                 .addService(new GoPluginServices.Controller(this::stopSoon))
@@ -127,7 +156,7 @@ public final class PluginServer {
                 .addService(new GoPluginServices.Broker())
                 .addService(ServerInterceptors.intercept(new DiagnosticsService(served.checkHealth(), metrics, chain), tenant));
         if (served.queryData() != null) {
-            b.addService(ServerInterceptors.intercept(new DataService(served.queryData()), tenant));
+            b.addService(ServerInterceptors.intercept(new DataService(served.queryData(), executor), tenant));
         }
         if (served.callResource() != null) {
             b.addService(ServerInterceptors.intercept(new ResourceService(served.callResource()), tenant));

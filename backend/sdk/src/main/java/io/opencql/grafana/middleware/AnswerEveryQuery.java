@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * is silent "no data" for alerting, so one the handler left out is a plugin error, and a handler that threw answers
  * every query with its error (QueryData's answer to a thrown handler: the call itself succeeds).
  */
-public final class AnswerEveryQuery implements QueryDataHandler {
+final class AnswerEveryQuery implements QueryDataHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnswerEveryQuery.class);
 

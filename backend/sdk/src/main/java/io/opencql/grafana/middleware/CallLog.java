@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * call gets its line; at the default (info) a served call costs one level check, nothing else. Nothing of the
  * request (settings, secrets, the query) is logged, only the failure's own text.
  */
-public final class CallLog implements Middleware {
+final class CallLog implements Middleware {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallLog.class);
 

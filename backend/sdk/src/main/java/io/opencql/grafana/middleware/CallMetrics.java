@@ -8,7 +8,7 @@ import io.opencql.grafana.metrics.PluginMetrics;
  * ({@code opencql_plugin_request_duration_seconds}). Outside every-refId, so a QueryData whose queries failed
  * one by one is still a call that was served.
  */
-public final class CallMetrics implements Middleware {
+final class CallMetrics implements Middleware {
 
     private final PluginMetrics metrics;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the query path (io.opencql.cql.query.QueryPathBenchmark): the bare driver vs the plugin's
+# Benchmark of the query path (io.opencql.cql.internal.query.QueryPathBenchmark): the bare driver vs the plugin's
 # query path (CqlQueries) + Arrow encoding on 1,000,000 rows, with medians, their ratio and the peak RSS.
 # Usage: tools/bench-query.sh [rows=1000000] [runs=5] [warmup=2] [pageSize=5000]
 # Env: CQL_TEST_HOST (default 127.0.0.1:19042; start a node with tools/cassandra-node.sh start),
@@ -25,4 +25,4 @@ CP=$DS/target/test-classes:$DS/target/classes:$ROOT/backend/sdk/target/classes
 # our own sdk from this tree, never a jar another build left in ~/.m2
 CP=$CP:$(tr ':' '\n' < "$DS/target/bench.classpath" | grep -v '/io/opencql/grafana-plugin-sdk/' | paste -sd: -)
 exec java -Xmx"${BENCH_HEAP:-256m}" --add-opens=java.base/java.nio=ALL-UNNAMED ${BENCH_JVM_OPTS:-} \
-    -cp "$CP" "${BENCH_CLASS:-io.opencql.cql.query.QueryPathBenchmark}" "$@"
+    -cp "$CP" "${BENCH_CLASS:-io.opencql.cql.internal.query.QueryPathBenchmark}" "$@"

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opencql.cql.internal.kernel.Setting;
-import io.opencql.cql.query.QueryKey;
+import io.opencql.cql.internal.query.QueryKey;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -77,7 +77,7 @@ final class ContractFiles {
     /** contract/query.json: the keys the backend reads ({@code query}) and those only the editor reads. */
     static String query() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("generated", "from " + "backend/datasource/src/main/java/io/opencql/cql/query/QueryKey.java; do not edit:"
+        out.put("generated", "from " + "backend/datasource/src/main/java/io/opencql/cql/internal/query/QueryKey.java; do not edit:"
                 + " change the declaration, then run " + REGENERATE);
         Map<String, Object> backend = new LinkedHashMap<>();
         Map<String, Object> editor = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package io.opencql.cql;
 import io.opencql.cql.internal.connect.SessionFactory;
 import io.opencql.cql.internal.kernel.CqlInstance;
 import io.opencql.cql.internal.live.CqlStreamHandler;
-import io.opencql.cql.query.ResponseBudget;
+import io.opencql.cql.internal.query.ResponseBudget;
 import io.opencql.grafana.instance.InstanceManager;
 import java.nio.file.Path;
 

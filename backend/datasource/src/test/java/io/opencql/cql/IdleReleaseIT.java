@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opencql.cql.internal.connect.SessionFactory;
 import io.opencql.cql.internal.kernel.CqlInstance;
-import io.opencql.cql.query.ResponseBudget;
+import io.opencql.cql.internal.query.ResponseBudget;
 import io.opencql.cql.testing.TestNode;
 import io.opencql.grafana.backend.DataQuery;
 import io.opencql.grafana.backend.DataResponse;

@@ -1,7 +1,7 @@
 package io.opencql.cql.internal.live;
 
 import io.opencql.cql.internal.kernel.CqlInstance;
-import io.opencql.cql.query.CqlQueries;
+import io.opencql.cql.internal.query.CqlQueries;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.RequestContext;
 import io.opencql.grafana.backend.StreamHandler;

@@ -1,9 +1,9 @@
 package io.opencql.cql.internal.live;
 
 import io.opencql.cql.internal.kernel.CqlInstance;
-import io.opencql.cql.query.CqlQueries;
-import io.opencql.cql.query.QueryModel;
-import io.opencql.cql.query.StreamRows;
+import io.opencql.cql.internal.query.CqlQueries;
+import io.opencql.cql.internal.query.QueryModel;
+import io.opencql.cql.internal.query.StreamRows;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.StreamSender;
 import io.opencql.grafana.backend.TimeRange;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.opencql.cql.query.QueryModel;
+import io.opencql.cql.internal.query.QueryModel;
 import io.opencql.grafana.backend.PluginContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opencql.cql.internal.kernel.QueryException;
-import io.opencql.cql.query.CqlQueries;
-import io.opencql.cql.query.QueryModel;
+import io.opencql.cql.internal.query.CqlQueries;
+import io.opencql.cql.internal.query.QueryModel;
 import io.opencql.grafana.backend.DataSourceSettings;
 import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.StreamReply;

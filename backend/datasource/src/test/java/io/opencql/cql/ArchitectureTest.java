@@ -65,7 +65,7 @@ class ArchitectureTest {
             "io.opencql.grafana.data.FieldType", "io.opencql.grafana.data.FillMode", "io.opencql.grafana.data.Frame",
             "io.opencql.grafana.data.FrameMeta", "io.opencql.grafana.data.FrameRows", "io.opencql.grafana.data.JsonFrameWriter",
             "io.opencql.grafana.data.LongToWide", "io.opencql.grafana.data.Notice", "io.opencql.grafana.data.SelfTestFrame",
-            "io.opencql.grafana.data.SeriesBucket", "io.opencql.grafana.data.TimeGroup",
+            "io.opencql.grafana.data.SeriesBuckets", "io.opencql.grafana.data.TimeGroup",
             "io.opencql.grafana.instance.IdleTimeout", "io.opencql.grafana.instance.InstanceFactory",
             "io.opencql.grafana.instance.InstanceManager",
             "io.opencql.grafana.log.GrafanaLogConfigurator", // named in META-INF/services: logback loads it

@@ -1,10 +1,10 @@
 package io.opencql.cql.resilience;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.opencql.cql.testing.AdminSession;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,17 +62,7 @@ final class LoneNode {
 
     /** A driver session for set-up, as the default superuser. Close it. */
     CqlSession adminSession() {
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-                .withString(DefaultDriverOption.SESSION_NAME, "test-lone-admin")
-                .withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, "DcInferringLoadBalancingPolicy")
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)
-                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(250))
-                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(1))
-                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
-                .build();
-        return CqlSession.builder().withConfigLoader(config).addContactPoint(new InetSocketAddress(ADDRESS, port))
-                .withAuthCredentials("cassandra", "cassandra").build();
+        return AdminSession.open("test-lone-admin", List.of(new InetSocketAddress(ADDRESS, port)), "cassandra",
+                "cassandra", Duration.ofSeconds(30), AdminSession::reconnectFast);
     }
 }

@@ -2,10 +2,12 @@ package io.opencql.cql.resilience;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.opencql.cql.testing.AdminSession;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -80,19 +82,11 @@ final class TestCluster {
 
     /** A plain driver session for set-up (DDL), reaching the cluster through every node. Close it. */
     CqlSession adminSession() {
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-                .withString(DefaultDriverOption.SESSION_NAME, "test-cluster-admin")
-                .withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, "DcInferringLoadBalancingPolicy")
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
-                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
-                .build();
-        var b = CqlSession.builder().withConfigLoader(config);
+        List<InetSocketAddress> contactPoints = new ArrayList<>();
         for (int n = 1; n <= SIZE; n++) {
-            b.addContactPoint(new InetSocketAddress(address(n), port));
+            contactPoints.add(new InetSocketAddress(address(n), port));
         }
-        return b.build();
+        return AdminSession.open("test-cluster-admin", contactPoints, null, null, Duration.ofSeconds(30),
+                c -> c.withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30)));
     }
 }

@@ -1,14 +1,13 @@
 package io.opencql.cql.testing;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.opencql.grafana.backend.DataSourceSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.scylladb.ScyllaDBContainer;
@@ -135,19 +134,7 @@ public record TestNode(String host, int port, String username, String password, 
 
     /** A plain session for test set-up (DDL): fast schema agreement, generous timeouts. Close it. */
     public CqlSession adminSession() {
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-                .withString(DefaultDriverOption.SESSION_NAME, "test-admin")
-                .withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, "DcInferringLoadBalancingPolicy")
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)
-                // the tests' own session is back within a second of an outage, so an outage test measures the
-                // plugin's recovery, not this session's
-                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(250))
-                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(1))
-                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
-                .build();
-        return CqlSession.builder().withConfigLoader(config).addContactPoint(new InetSocketAddress(host, port))
-                .withAuthCredentials(username, password).build();
+        return AdminSession.open("test-admin", List.of(new InetSocketAddress(host, port)), username, password,
+                Duration.ofSeconds(20), AdminSession::reconnectFast);
     }
 }

@@ -38,6 +38,8 @@ public final class Field implements AutoCloseable {
     private Map<String, String> labels = Map.of();
     private FieldConfig config;
     private int size;
+    /** Set when its frame leaves its builder ({@link Frame#seal}): from then on the values are fixed. */
+    private boolean sealed;
 
     /** {@code expectedRows} > 0 sizes the vector up front (it still grows past it). */
     Field(String name, FieldType type, boolean nullable, BufferAllocator allocator, int expectedRows) {
@@ -64,6 +66,7 @@ public final class Field implements AutoCloseable {
         this.labels = from.labels;
         this.config = config;
         this.size = from.size;
+        this.sealed = from.sealed;
     }
 
     Field withConfig(FieldConfig config) {
@@ -93,6 +96,7 @@ public final class Field implements AutoCloseable {
 
     /** While the frame is built (by this package's conversions); a built frame's fields are not changed. */
     Field setLabels(Map<String, String> labels) {
+        checkBuilding();
         this.labels = labels == null || labels.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
         return this;
     }
@@ -103,6 +107,7 @@ public final class Field implements AutoCloseable {
 
     /** While the frame is built (by this package's conversions); see {@link Frame#withFieldConfig}. */
     Field setConfig(FieldConfig config) {
+        checkBuilding();
         this.config = config;
         return this;
     }
@@ -113,9 +118,30 @@ public final class Field implements AutoCloseable {
         return vector;
     }
 
+    /** Fixes the values: every later append or set throws. Done by {@link Frame} when the frame leaves its builder. */
+    void seal() {
+        sealed = true;
+    }
+
+    boolean isSealed() {
+        return sealed;
+    }
+
+    /**
+     * A sealed field's frame has been handed on (to the query runner, a copy, the transport), and whoever holds it
+     * may be encoding or reading it: frames are values once built, so changing one then is a bug in the caller.
+     */
+    private void checkBuilding() {
+        if (sealed) {
+            throw new IllegalStateException("field '" + name + "' belongs to a frame that was handed on (sealed):"
+                    + " frames are values once built; build a new frame instead");
+        }
+    }
+
     // ---- appending
 
     public void appendNull() {
+        checkBuilding();
         if (!nullable) {
             throw new IllegalStateException("field '" + name + "' is not nullable");
         }
@@ -123,6 +149,7 @@ public final class Field implements AutoCloseable {
     }
 
     public void appendLong(long v) {
+        checkBuilding();
         int i = size;
         switch (type) {
             case INT8 -> ((TinyIntVector) vector).setSafe(i, (byte) v);
@@ -142,6 +169,7 @@ public final class Field implements AutoCloseable {
     }
 
     public void appendDouble(double v) {
+        checkBuilding();
         int i = size;
         switch (type) {
             case FLOAT32 -> ((Float4Vector) vector).setSafe(i, (float) v);
@@ -152,6 +180,7 @@ public final class Field implements AutoCloseable {
     }
 
     public void appendBool(boolean v) {
+        checkBuilding();
         if (type != FieldType.BOOL) {
             throw wrongType("a boolean");
         }
@@ -173,6 +202,7 @@ public final class Field implements AutoCloseable {
     }
 
     public void appendUtf8(byte[] utf8, int offset, int length) {
+        checkBuilding();
         switch (type) {
             case STRING -> ((VarCharVector) vector).setSafe(size, utf8, offset, length);
             case JSON -> ((VarBinaryVector) vector).setSafe(size, utf8, offset, length);

@@ -12,7 +12,9 @@ import org.apache.arrow.memory.RootAllocator;
  * close it when done (responses are closed by the transport after they are encoded).
  *
  * <p>The name, refId and meta are fixed when the frame is made; a frame's fields are added and filled by the one
- * thread that builds it, and the frame is not changed once it is handed on. A frame with another refId, meta or
+ * thread that builds it, and the frame is <em>sealed</em> when it leaves its builder ({@link #seal}): from then
+ * on adding a field, or appending to or setting a field of it, throws. Every {@code with…} copy is sealed, and the
+ * query runner hands the transport only such copies. A frame with another refId, meta or
  * field config is a copy: {@link #withRefId}, {@link #withMeta}, {@link #withFieldConfig}. A copy shares the
  * field vectors (no data is copied) and <em>takes them over</em>, as Arrow's transfer does: the copy owns the
  * memory from then on and the frame it was made from is spent (its {@link #close} does nothing, reading its
@@ -43,6 +45,7 @@ public final class Frame implements AutoCloseable {
     private final FrameMeta meta;
     /** Null once a copy took the columns over; {@link #CLOSED} once closed. */
     private Columns columns;
+    private boolean sealed;
 
     public Frame(String name) {
         this(name, "", null);
@@ -75,12 +78,12 @@ public final class Frame implements AutoCloseable {
 
     /** This frame's columns with the refId {@code refId}; this frame is spent (see the class comment). */
     public Frame withRefId(String refId) {
-        return new Frame(name, refId, meta, takeColumns());
+        return new Frame(name, refId, meta, takeColumns()).seal();
     }
 
     /** This frame's columns with the meta {@code meta}; this frame is spent (see the class comment). */
     public Frame withMeta(FrameMeta meta) {
-        return new Frame(name, refId, meta, takeColumns());
+        return new Frame(name, refId, meta, takeColumns()).seal();
     }
 
     /**
@@ -93,7 +96,25 @@ public final class Frame implements AutoCloseable {
         for (Field f : taken.fields) {
             fields.add(f.withConfig(config.apply(f)));
         }
-        return new Frame(name, refId, meta, new Columns(fields, taken.allocator));
+        return new Frame(name, refId, meta, new Columns(fields, taken.allocator)).seal();
+    }
+
+    /**
+     * Ends building: no field can be added, and the fields' values are fixed (appending or setting throws an
+     * IllegalStateException that says so). Builders that hand a frame on without a {@code with…} copy call it;
+     * sealing twice is harmless. Returns this frame.
+     */
+    public Frame seal() {
+        sealed = true;
+        for (Field f : taken().fields) {
+            f.seal();
+        }
+        return this;
+    }
+
+    /** Whether the frame has left its builder (see {@link #seal}). */
+    public boolean isSealed() {
+        return sealed;
     }
 
     private Columns taken() {
@@ -104,9 +125,13 @@ public final class Frame implements AutoCloseable {
         return c;
     }
 
+    /** The columns for a copy, their fields sealed (a field kept from the builder cannot change the copy either). */
     private Columns takeColumns() {
         Columns c = taken();
         columns = null;
+        for (Field f : c.fields) {
+            f.seal();
+        }
         return c;
     }
 
@@ -130,7 +155,11 @@ public final class Frame implements AutoCloseable {
     public Field addField(String name, FieldType type, boolean nullable, int expectedRows) {
         Columns c = taken();
         if (c.allocator == null) {
-            throw new IllegalStateException("frame '" + name + "' is closed");
+            throw new IllegalStateException("frame '" + this.name + "' is closed");
+        }
+        if (sealed) {
+            throw new IllegalStateException("frame '" + this.name + "' was handed on (sealed): frames are values once"
+                    + " built; build a new frame instead of adding field '" + name + "'");
         }
         Field f = new Field(name, type, nullable, c.allocator, expectedRows);
         c.fields.add(f);

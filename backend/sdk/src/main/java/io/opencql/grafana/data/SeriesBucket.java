@@ -4,14 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One time bucket of one series of a long frame: the key rows are grouped by when a time series is downsampled,
- * whether the plugin groups the raw rows ({@link TimeGroup}) or a data source reads rows a database already
- * grouped. A series is named by the values of the frame's dimension fields (text, bool or null).
+ * One time bucket of one series of a long frame: the key {@link SeriesBuckets} groups rows by when a time series is
+ * downsampled, whether the plugin groups the raw rows ({@link TimeGroup}) or a data source reads rows a database
+ * already grouped. A series is named by the values of the frame's dimension fields (text, bool or null).
  */
-public record SeriesBucket(long bucket, Object[] series) {
+record SeriesBucket(long bucket, Object[] series) {
 
     /** The key of row {@code r}: {@code bucket} and the values of {@code dims} at that row. */
-    public static SeriesBucket of(long bucket, List<Field> dims, int r) {
+    static SeriesBucket of(long bucket, List<Field> dims, int r) {
         Object[] series = new Object[dims.size()];
         for (int d = 0; d < series.length; d++) {
             Field f = dims.get(d);
@@ -21,7 +21,7 @@ public record SeriesBucket(long bucket, Object[] series) {
     }
 
     /** Appends row {@code r}'s dimension values to {@code out}, field by field (fields of the same types). */
-    public static void appendDims(List<Field> dims, int r, Field[] out) {
+    static void appendDims(List<Field> dims, int r, Field[] out) {
         for (int d = 0; d < out.length; d++) {
             Field f = dims.get(d);
             if (f.isNull(r)) {

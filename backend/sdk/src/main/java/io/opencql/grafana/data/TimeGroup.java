@@ -1,11 +1,8 @@
 package io.opencql.grafana.data;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -59,71 +56,51 @@ public final class TimeGroup {
         }
 
         int n = longFrame.rowCount();
-        Map<SeriesBucket, Group> groups = new HashMap<>();
-        List<Group> order = new ArrayList<>();
+        int nValues = values.size();
+        SeriesBuckets<Group> groups = new SeriesBuckets<>(dims, () -> new Group(nValues));
         for (int r = 0; r < n; r++) {
             if (time.isNull(r)) {
                 throw new IllegalArgumentException("cannot group frame '" + longFrame.name() + "' by time: row " + r
                         + " has no time");
             }
             long t = time.getLong(r);
-            long bucket = Math.floorDiv(t, stepNanos) * stepNanos;
-            SeriesBucket key = SeriesBucket.of(bucket, dims, r);
-            Group g = groups.get(key);
-            if (g == null) {
-                g = new Group(bucket, r, order.size(), values.size());
-                groups.put(key, g);
-                order.add(g);
-            }
-            for (int v = 0; v < values.size(); v++) {
+            Group g = groups.group(Math.floorDiv(t, stepNanos) * stepNanos, r);
+            for (int v = 0; v < nValues; v++) {
                 Field f = values.get(v);
                 if (!f.isNull(r)) {
                     g.add(v, f.getDouble(r), t);
                 }
             }
         }
-        Group[] sorted = order.toArray(new Group[0]);
-        Arrays.sort(sorted, (a, b) -> a.bucket != b.bucket ? Long.compare(a.bucket, b.bucket) : Integer.compare(a.seq, b.seq));
-
-        Frame out = new Frame(longFrame.name(), longFrame.refId(),
-                longFrame.meta() == null ? FrameMeta.empty() : longFrame.meta());
-        try {
-            Field outTime = out.addField(time.name(), FieldType.TIME, false, sorted.length).setConfig(time.config());
-            Field[] outDims = new Field[dims.size()];
-            for (int d = 0; d < outDims.length; d++) {
-                Field f = dims.get(d);
-                outDims[d] = out.addField(f.name(), f.type(), true, sorted.length).setConfig(f.config());
-            }
-            Field[] outValues = new Field[values.size()];
-            for (int v = 0; v < outValues.length; v++) {
-                Field f = values.get(v);
-                outValues[v] = out.addField(f.name(), FieldType.FLOAT64, true, sorted.length).setConfig(f.config());
-            }
-            for (Group g : sorted) {
-                outTime.appendLong(g.bucket);
-                SeriesBucket.appendDims(dims, g.firstRow, outDims);
-                for (int v = 0; v < outValues.length; v++) {
-                    if (aggregate == Aggregate.COUNT) {
-                        outValues[v].appendDouble(g.count[v]);
-                    } else if (g.count[v] == 0) {
-                        outValues[v].appendNull();
-                    } else {
-                        outValues[v].appendDouble(g.result(v, aggregate));
-                    }
-                }
-            }
-            return out;
-        } catch (RuntimeException | Error e) {
-            out.close();
-            throw e;
+        List<String> dimNames = new ArrayList<>(dims.size());
+        List<FieldConfig> dimConfigs = new ArrayList<>(dims.size());
+        for (Field f : dims) {
+            dimNames.add(f.name());
+            dimConfigs.add(f.config());
         }
+        List<String> valueNames = new ArrayList<>(nValues);
+        List<FieldConfig> valueConfigs = new ArrayList<>(nValues);
+        for (Field f : values) {
+            valueNames.add(f.name());
+            valueConfigs.add(f.config());
+        }
+        return groups.toFrame(longFrame.name(), longFrame.refId(),
+                longFrame.meta() == null ? FrameMeta.empty() : longFrame.meta(), time.name(), time.config(),
+                dimNames, dimConfigs, valueNames, valueConfigs, (g, out) -> {
+                    for (int v = 0; v < out.length; v++) {
+                        if (aggregate == Aggregate.COUNT) {
+                            out[v].appendDouble(g.count[v]);
+                        } else if (g.count[v] == 0) {
+                            out[v].appendNull();
+                        } else {
+                            out[v].appendDouble(g.result(v, aggregate));
+                        }
+                    }
+                });
     }
 
     /** The running aggregates of one output row, per value field. */
     private static final class Group {
-        final long bucket;
-        final int firstRow;
-        final int seq;
         final long[] count;
         final double[] sum;
         final double[] compensation;
@@ -135,10 +112,7 @@ public final class TimeGroup {
         final double[] last;
         final long[] lastTime;
 
-        Group(long bucket, int firstRow, int seq, int values) {
-            this.bucket = bucket;
-            this.firstRow = firstRow;
-            this.seq = seq;
+        Group(int values) {
             count = new long[values];
             sum = new double[values];
             compensation = new double[values];

@@ -2,6 +2,7 @@ package io.opencql.grafana.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,6 +87,64 @@ class FrameTest {
         Frame b = other.withRefId("Z");
         try (Frame a = b.withRefId("A")) {
             assertArrayEquals(built, ArrowFrameWriter.write(a));
+        }
+    }
+    @Test
+    void buildingStillWorksUntilTheFrameIsSealed() {
+        try (Frame f = twoRows()) {
+            assertFalse(f.isSealed(), "a frame being built is open");
+            f.field(0).appendLong(3);
+            f.field(1).appendDouble(2.5);
+            f.addField("extra", FieldType.INT32, true).appendNull();
+            assertEquals(3, f.field(0).size());
+        }
+    }
+
+    @Test
+    void aSealedFrameRefusesNewFieldsAppendsAndSetsAndSaysWhy() {
+        try (Frame f = twoRows().seal()) {
+            assertTrue(f.isSealed());
+            Field t = f.field(0);
+            Field v = f.field(1);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.appendLong(3));
+            assertTrue(e.getMessage().contains("frames are values once built"), e.getMessage());
+            assertTrue(e.getMessage().contains("'time'"), "names the field: " + e.getMessage());
+            assertThrows(IllegalStateException.class, v::appendNull);
+            assertThrows(IllegalStateException.class, () -> v.appendDouble(1));
+            assertThrows(IllegalStateException.class, () -> v.appendLong(1));
+            assertThrows(IllegalStateException.class, () -> v.setLabels(Map.of("host", "b")));
+            assertThrows(IllegalStateException.class, () -> v.setConfig(null));
+            IllegalStateException add = assertThrows(IllegalStateException.class,
+                    () -> f.addField("x", FieldType.STRING, true));
+            assertTrue(add.getMessage().contains("'m'") && add.getMessage().contains("'x'"), add.getMessage());
+            assertEquals(2, f.rowCount(), "a refused append changed nothing");
+            assertEquals(Map.of("host", "a"), v.labels());
+            assertSame(f, f.seal(), "sealing twice is harmless");
+        }
+    }
+
+    @Test
+    void everyCopyIsSealedAndSoAreTheFieldsTheBuilderStillHolds() {
+        Frame built = twoRows();
+        Field heldByBuilder = built.field(1);
+        try (Frame copy = built.withRefId("B")) {
+            assertTrue(copy.isSealed(), "the withRefId copy (what the query runner hands on) is sealed");
+            assertThrows(IllegalStateException.class, () -> copy.field(0).appendLong(3));
+            assertThrows(IllegalStateException.class, () -> heldByBuilder.appendDouble(9),
+                    "a field kept from building cannot change the copy's values");
+            assertEquals(2, copy.field(1).size());
+        }
+        Frame configured = twoRows();
+        Field old = configured.field(1);
+        try (Frame copy = configured.withFieldConfig(f -> FieldConfig.EMPTY.withUnit("s"))) {
+            assertTrue(copy.isSealed());
+            assertThrows(IllegalStateException.class, () -> old.appendNull(),
+                    "the field the config copy replaced shares its vector: sealed as well");
+            assertThrows(IllegalStateException.class, () -> copy.field(1).appendNull());
+        }
+        try (Frame copy = twoRows().withMeta(FrameMeta.empty())) {
+            assertTrue(copy.isSealed());
+            assertThrows(IllegalStateException.class, () -> copy.field(0).appendLong(3));
         }
     }
 }

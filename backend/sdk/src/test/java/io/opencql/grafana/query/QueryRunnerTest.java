@@ -3,6 +3,7 @@ package io.opencql.grafana.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opencql.grafana.backend.DataQuery;
@@ -13,6 +14,7 @@ import io.opencql.grafana.backend.PluginContext;
 import io.opencql.grafana.backend.QueryDataRequest;
 import io.opencql.grafana.backend.QueryDataResponse;
 import io.opencql.grafana.backend.RequestContext;
+import io.opencql.grafana.data.Field;
 import io.opencql.grafana.data.FieldType;
 import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.data.FrameMeta;
@@ -200,6 +202,34 @@ class QueryRunnerTest {
         assertEquals("second bad", bad.frames().get(0).meta().executedQueryString());
         a.closeFrames();
         bad.closeFrames();
+    }
+
+    @Test
+    void everyFrameTheRunnerHandsOnIsSealed() throws Exception {
+        Field[] kept = new Field[1];
+        runner((i, q, c) -> {
+            if (q.refId().equals("bad")) {
+                c.executing("SELECT bad");
+                throw new Known(400, "syntax error");
+            }
+            Frame f = new Frame("f");
+            kept[0] = f.addField("v", FieldType.INT64, false);
+            kept[0].appendLong(1);
+            return List.of(f);
+        });
+        QueryDataResponse r = handler.queryData(request(List.of(query("A", ""), query("bad", ""), query("S", "selftest")),
+                ds()), RequestContext.NONE);
+        for (DataResponse d : r.responses().values()) {
+            assertFalse(d.frames().isEmpty());
+            for (Frame f : d.frames()) {
+                assertTrue(f.isSealed(), "frame '" + f.name() + "' of " + f.refId() + " goes to the transport sealed");
+            }
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> kept[0].appendLong(2),
+                "a field the driver kept cannot change the frame being encoded");
+        assertTrue(e.getMessage().contains("frames are values once built"), e.getMessage());
+        assertEquals(1, r.responses().get("A").frames().get(0).rowCount());
+        r.responses().values().forEach(DataResponse::closeFrames);
     }
 
     @Test

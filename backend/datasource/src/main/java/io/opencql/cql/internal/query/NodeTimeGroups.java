@@ -1,22 +1,18 @@
 package io.opencql.cql.internal.query;
 
 import io.opencql.grafana.data.Field;
-import io.opencql.grafana.data.FieldType;
 import io.opencql.grafana.data.Frame;
 import io.opencql.grafana.data.FrameMeta;
-import io.opencql.grafana.data.SeriesBucket;
+import io.opencql.grafana.data.SeriesBuckets;
 import io.opencql.grafana.data.TimeGroup;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns the rows the node grouped ({@link TimeGroupPlanner.Pushdown}: bucket, labels, then per value column its
- * aggregate and count) into exactly the frame {@link TimeGroup#apply} makes from the raw rows: the time field, the
- * label fields, one nullable float64 field per value column, rows in ascending bucket order and within a bucket in
- * the order their series first appear. A bucket whose values are all null (count 0) is null, except for count (0).
+ * aggregate and count) into exactly the frame {@link TimeGroup#apply} makes from the raw rows, with the same
+ * builder ({@link SeriesBuckets}): the time field, the label fields, one nullable float64 field per value column,
+ * rows in ascending bucket order and within a bucket in the order their series first appear. A bucket whose values are all null (count 0) is null, except for count (0).
  *
  * <p>Rows of one series and bucket from several partitions (a label-less partition key column restricted by IN) are
  * merged: counts add, min/max combine. Sums do not: the node added each partition's rows on its own, and adding the
@@ -34,22 +30,15 @@ final class NodeTimeGroups {
         List<TimeGroupPlanner.ValueColumn> values = plan.values();
         Field time = node.field(0);
         List<Field> dimFields = node.fields().subList(1, 1 + dims);
-        Map<SeriesBucket, Group> groups = new HashMap<>();
-        List<Group> order = new ArrayList<>();
+        int nValues = values.size();
+        SeriesBuckets<Group> groups = new SeriesBuckets<>(dimFields, () -> new Group(nValues));
         int n = node.rowCount();
         for (int r = 0; r < n; r++) {
             if (time.isNull(r)) {
                 return null; // a time Grafana cannot show: let the plugin path report it as it always has
             }
-            long bucket = time.getLong(r);
-            SeriesBucket key = SeriesBucket.of(bucket, dimFields, r);
-            Group g = groups.get(key);
-            if (g == null) {
-                g = new Group(bucket, r, order.size(), values.size());
-                groups.put(key, g);
-                order.add(g);
-            }
-            for (int v = 0; v < values.size(); v++) {
+            Group g = groups.group(time.getLong(r), r);
+            for (int v = 0; v < nValues; v++) {
                 TimeGroupPlanner.ValueColumn vc = values.get(v);
                 long count = node.field(vc.countColumn()).getLong(r);
                 if (count == 0) {
@@ -70,63 +59,33 @@ final class NodeTimeGroups {
                 g.count[v] += count;
             }
         }
-        Group[] sorted = order.toArray(new Group[0]);
-        Arrays.sort(sorted, (a, b) -> a.bucket != b.bucket ? Long.compare(a.bucket, b.bucket) : Integer.compare(a.seq, b.seq));
-
-        Frame out = new Frame(node.name(), "", FrameMeta.empty());
-        try {
-            Field outTime = out.addField(plan.timeName(), FieldType.TIME, false, sorted.length);
-            Field[] outDims = new Field[dims];
-            for (int d = 0; d < dims; d++) {
-                outDims[d] = out.addField(plan.dimNames().get(d), node.field(1 + d).type(), true, sorted.length);
-            }
-            Field[] outValues = new Field[values.size()];
-            for (int v = 0; v < outValues.length; v++) {
-                outValues[v] = out.addField(values.get(v).name(), FieldType.FLOAT64, true, sorted.length);
-            }
-            for (Group g : sorted) {
-                outTime.appendLong(g.bucket);
-                SeriesBucket.appendDims(dimFields, g.firstRow, outDims);
-                for (int v = 0; v < outValues.length; v++) {
-                    long c = g.count[v];
-                    switch (plan.aggregate()) {
-                        case COUNT -> outValues[v].appendDouble(c);
-                        case AVG -> {
-                            if (c == 0) {
-                                outValues[v].appendNull();
-                            } else {
-                                outValues[v].appendDouble(g.value[v] / c); // as the plugin: sum / count
-                            }
-                        }
-                        default -> {
-                            if (c == 0) {
-                                outValues[v].appendNull();
-                            } else {
-                                outValues[v].appendDouble(g.value[v]);
-                            }
+        List<String> valueNames = new ArrayList<>(nValues);
+        for (TimeGroupPlanner.ValueColumn vc : values) {
+            valueNames.add(vc.name());
+        }
+        return groups.toFrame(node.name(), "", FrameMeta.empty(), plan.timeName(), plan.dimNames(), valueNames,
+                (g, out) -> {
+                    for (int v = 0; v < out.length; v++) {
+                        long c = g.count[v];
+                        if (plan.aggregate() == TimeGroup.Aggregate.COUNT) {
+                            out[v].appendDouble(c);
+                        } else if (c == 0) {
+                            out[v].appendNull();
+                        } else if (plan.aggregate() == TimeGroup.Aggregate.AVG) {
+                            out[v].appendDouble(g.value[v] / c); // as the plugin: sum / count
+                        } else {
+                            out[v].appendDouble(g.value[v]);
                         }
                     }
-                }
-            }
-            return out;
-        } catch (RuntimeException | Error e) {
-            out.close();
-            throw e;
-        }
+                });
     }
 
     /** One output row: per value column the node's aggregate (sum, min or max; unused for count) and count. */
     private static final class Group {
-        final long bucket;
-        final int firstRow;
-        final int seq;
         final long[] count;
         final double[] value;
 
-        Group(long bucket, int firstRow, int seq, int values) {
-            this.bucket = bucket;
-            this.firstRow = firstRow;
-            this.seq = seq;
+        Group(int values) {
             count = new long[values];
             value = new double[values];
         }

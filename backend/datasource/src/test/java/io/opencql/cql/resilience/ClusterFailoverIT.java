@@ -53,6 +53,13 @@ class ClusterFailoverIT {
         try (CqlSession admin = cluster.adminSession()) {
             admin.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
                     + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}");
+            // the table's DDL may go to another coordinator than the keyspace's: on a loaded machine one answered
+            // "Keyspace 'resilience_cluster' doesn't exist" although the driver had waited for agreement; so every
+            // node must know the keyspace before the table is created
+            await(admin::checkSchemaAgreement, 120, "every node to agree on the schema");
+            for (Node node : admin.getMetadata().getNodes().values()) {
+                await(() -> knowsKeyspace(admin, node), 120, node.getEndPoint() + " to know keyspace " + KEYSPACE);
+            }
             admin.execute("CREATE TABLE IF NOT EXISTS " + KEYSPACE + ".readings (sensor text, ts timestamp, v double,"
                     + " PRIMARY KEY (sensor, ts))");
             // on a loaded machine gossip may take longer than the driver's 10 s wait for every node to know the table
@@ -99,6 +106,21 @@ class ClusterFailoverIT {
 
     /** The last node answer that was not rows, for the timeout's message. */
     private static volatile String lastRefusal;
+
+    /** Whether {@code node} itself lists the test keyspace in its schema tables. */
+    static boolean knowsKeyspace(CqlSession admin, Node node) {
+        try {
+            boolean known = admin.execute(SimpleStatement.newInstance(
+                    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", KEYSPACE).setNode(node)).one() != null;
+            if (!known) {
+                lastRefusal = node.getEndPoint() + ": no row for " + KEYSPACE + " in system_schema.keyspaces";
+            }
+            return known;
+        } catch (CoordinatorException notYet) {
+            lastRefusal = node.getEndPoint() + ": " + notYet;
+            return false;
+        }
+    }
 
     static boolean knowsTable(CqlSession admin, Node node) {
         try {

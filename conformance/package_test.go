@@ -265,3 +265,72 @@ func TestPackageDamagedCDSArchiveIsSkipped(t *testing.T) {
 		t.Errorf("nothing on stderr says the archive lib/app.jsa was skipped")
 	}
 }
+
+// TestPackageStartupArchiveHoldsAQuerysPath: the start-up archive is trained with calls as Grafana makes them
+// (make-cds-archive.sh runs io.opencql.plugin.TrainingRun against the recording plugin), not only with the start:
+// every class of the plugin, the SDK, gRPC, protobuf, Arrow and Jackson that the plugin has loaded by the end of a
+// self-test query (its decoding, the middleware, the Arrow encoding) came from lib/app.jsa, none from a jar. With
+// an archive of the start alone, the query's classes are read from the jars on the first query, and on Java 25 the
+// JIT has no profile of them (docs/performance.md, "Training the start-up archive").
+func TestPackageStartupArchiveHoldsAQuerysPath(t *testing.T) {
+	archive := jreZip(t)
+	plugins, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipLikeUnzip(t, archive, plugins)
+	launcher := filepath.Join(plugins, pluginID, fmt.Sprintf("gpx_cql_%s_%s", runtime.GOOS, runtime.GOARCH))
+	// appended last by the launcher: class loading at info on stderr, beside the launcher's warnings
+	h, err := startPluginAt(launcher, "GF_PLUGIN_JVM_OPTS=-Xlog:class+load=info:stderr")
+	if err != nil {
+		t.Fatalf("the unzipped plugin did not start: %v", err)
+	}
+	defer func() {
+		h.kill()
+	}()
+	_, raw := h.queryData(t, newSettings(t, nil, nil), selftestQuery("A"))
+	if a := raw.Responses["A"]; a == nil || a.Status != 200 {
+		t.Fatalf("self-test: %v, want status 200", a)
+	}
+	ours := []string{"io.opencql.", "io.grpc.", "com.google.protobuf.", "org.apache.arrow.", "com.fasterxml.jackson."}
+	var fromArchive int
+	var fromJars []string
+	sawRunner := false
+	for _, line := range h.stderr.Since(0) {
+		i := strings.Index(line, "[class,load] ")
+		if i < 0 {
+			continue
+		}
+		rest := line[i+len("[class,load] "):]
+		name, source, _ := strings.Cut(rest, " source: ")
+		mine := false
+		for _, p := range ours {
+			mine = mine || strings.HasPrefix(name, p)
+		}
+		if !mine || strings.HasPrefix(source, "__") || strings.Contains(name, "/0x") {
+			continue // dynamic proxies, lambda forms and hidden classes are made at run time, never read from a file
+		}
+		if strings.Contains(name, ".netty.buffer.") && strings.HasSuffix(name, "Event") {
+			continue // Netty's JFR events: the JVM never writes a JFR event class into the archive
+		}
+		if strings.HasPrefix(source, "shared objects file") {
+			fromArchive++
+			sawRunner = sawRunner || name == "io.opencql.grafana.query.QueryRunner"
+		} else {
+			fromJars = append(fromJars, name+" ("+source+")")
+		}
+	}
+	if len(fromJars) > 0 {
+		n := len(fromJars)
+		if n > 10 {
+			fromJars = fromJars[:10]
+		}
+		t.Errorf("%d classes of a self-test query were read from jars, not from the start-up archive (trained without "+
+			"the query?), e.g. %s", n, strings.Join(fromJars, "; "))
+	}
+	if !sawRunner {
+		t.Errorf("no class+load line says io.opencql.grafana.query.QueryRunner came from the archive (%d classes did): "+
+			"the check saw no query path", fromArchive)
+	}
+	t.Logf("%d classes of the plugin's libraries came from the archive", fromArchive)
+}

@@ -9,7 +9,8 @@
 # Env: CQL_TEST_HOST (default 127.0.0.1:19042; start a node with tools/cassandra-node.sh start),
 #      CQL_TEST_USER / CQL_TEST_PASSWORD (default cassandra/cassandra), PLUGIN_DIST (default dist/),
 #      MVN_OFFLINE=1 (build with mvn -o), BENCH_BUILD=0 (use dist/ and the classes as they are),
-#      BENCH_BUNDLE_JRE=1 (build the package with its bundled runtime, -Pbundle-jre),
+#      BENCH_BUNDLE_JRE=1 (build the package with its bundled runtime, -Pbundle-jre; its start-up archive is
+#      trained without a node unless CQL_TRAIN_HOST=host:port is set, make-cds-archive.sh),
 #      GF_PLUGIN_MAX_RESPONSE_MB (default 64 here, so the 1M-row answer fits; the plugin's own default is 32).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

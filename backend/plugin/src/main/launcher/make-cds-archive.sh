@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Build step (-Pbundle-jre only): start the packaged plugin once as Grafana would, let it reach the handshake, stop
-# it, and keep what it loaded as lib/app.jsa, which later starts of the bundled runtime map instead of loading:
-#   - Java 25 or newer: an ahead-of-time cache (-XX:AOTCacheOutput; classes loaded and linked, method profiles),
+# Build step (-Pbundle-jre only): start the packaged plugin once as Grafana would, call it as Grafana does
+# (io.opencql.plugin.TrainingRun, in the test classes), stop it, and keep what it loaded as lib/app.jsa, which later
+# starts of the bundled runtime map instead of loading:
+#   - Java 25 or newer: an ahead-of-time cache (-XX:AOTCacheOutput; classes loaded and linked, and the method
+#     profiles of the training's calls, so that the JIT compiles a query's hot path at once: docs/performance.md),
 #     written by a second JVM that the first one starts as it exits;
 #   - Java 17 to 24: a dynamic class-data-sharing archive (-XX:ArchiveClassesAtExit).
 # The launcher tells the two apart by the runtime's version. Either is valid only for the JVM that wrote it.
-# Usage: make-cds-archive.sh DIST_DIR
+# The training needs no database: self-tests, the health check, Save & test and a query against a closed port.
+# With CQL_TRAIN_HOST=host:port (CQL_TRAIN_USER / CQL_TRAIN_PASSWORD, default cassandra/cassandra) it also queries
+# that node's system tables (nothing is written). Without the test classes (-Dmaven.test.skip) it only starts.
+# Usage: make-cds-archive.sh DIST_DIR [TRAINING_CLASSES_DIR]
 set -euo pipefail
 dist=$1
+training=${2:-}
 # the launcher named for the platform the bundled runtime was built for (describe-runtime.sh), so that it
 # picks that runtime: the archive is only valid for the JVM that writes it
 platform=linux_amd64
@@ -26,6 +32,17 @@ pid=$!
 for _ in $(seq 1 1200); do [ -s "$out" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 if ! grep -q '^1|2|tcp|' "$out"; then
   echo "make-cds-archive: the plugin did not print its handshake:" >&2; cat "$err" >&2; kill -KILL $pid 2>/dev/null || true; exit 1
+fi
+if [ -n "$training" ] && [ -f "$training/io/opencql/plugin/TrainingRun.class" ]; then
+  port=$(sed -n 's/^1|2|tcp|127\.0\.0\.1:\([0-9]*\)|grpc|.*/\1/p' "$out")
+  node=()
+  [ -n "${CQL_TRAIN_HOST:-}" ] && node=("$CQL_TRAIN_HOST" "${CQL_TRAIN_USER:-cassandra}" "${CQL_TRAIN_PASSWORD:-cassandra}")
+  # a client JVM of its own (the bundled runtime, with no archive options): only the plugin's JVM records
+  if ! "$dist/jre/bin/java" -Xshare:auto -cp "$training:$(sed "s#lib/#$dist/lib/#g" "$dist/lib/classpath")" io.opencql.plugin.TrainingRun "$port" "${node[@]}"; then
+    echo "make-cds-archive: the training run failed; the plugin's log:" >&2; cat "$err" >&2; kill -KILL $pid 2>/dev/null || true; exit 1
+  fi
+else
+  echo "make-cds-archive: no training classes ($training): the archive holds the start-up only" >&2
 fi
 kill -TERM $pid
 wait $pid || true

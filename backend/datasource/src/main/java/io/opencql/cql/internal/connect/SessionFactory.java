@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.auth.ProgrammaticPlainTextAuthProvider;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import io.opencql.cql.internal.kernel.CqlSettings;
@@ -106,7 +107,7 @@ public class SessionFactory {
                     sessionName, dc, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
         CqlSessionBuilder real = builder(s, points, ssl)
-                .withConfigLoader(DriverConfig.session(s, sessionName))
+                .withConfigLoader(sessionConfig(s, sessionName))
                 .withLocalDatacenter(dc);
         if (s.keyspace() != null) {
             real.withKeyspace(CqlIdentifier.fromCql(s.keyspace()));
@@ -117,6 +118,11 @@ public class SessionFactory {
         }
         LOG.debug("session {} open in {} ms", sessionName, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return session;
+    }
+
+    /** The real session's driver options ({@link DriverConfig}); overridable so tests can narrow its bounds. */
+    protected DriverConfigLoader sessionConfig(CqlSettings s, String sessionName) {
+        return DriverConfig.session(s, sessionName);
     }
 
     private static CqlSessionBuilder builder(CqlSettings s, List<InetSocketAddress> points, SSLContext ssl) {

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.DriverExecutionException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.InvalidKeyspaceException;
 import com.datastax.oss.driver.api.core.NodeUnavailableException;
+import com.datastax.oss.driver.api.core.RequestThrottlingException;
 import com.datastax.oss.driver.api.core.UnsupportedProtocolVersionException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.connection.BusyConnectionException;
@@ -88,7 +89,7 @@ public record Failure(Kind kind, int status, ErrorSource source, String message,
 
     public enum Kind {
         SETTINGS(400), QUERY(400), KEYSPACE(400), AUTHENTICATION(401), NOT_AUTHORISED(403), CANCELLED(499),
-        NO_HOST(502), TLS(502), UNAVAILABLE(502), TIMEOUT(504), INTERNAL(500);
+        NO_HOST(502), TLS(502), UNAVAILABLE(502), BUSY(503), TIMEOUT(504), INTERNAL(500);
 
         private final int status;
 
@@ -161,6 +162,10 @@ public record Failure(Kind kind, int status, ErrorSource source, String message,
             return new Failure(Kind.TIMEOUT, "the node timed out: " + msg + " (the node's own request timeout; narrow the query, e.g."
                     + " its time range or partitions, or raise the node's timeout; this data source waits up to queryTimeoutSeconds = "
                     + human(queryTimeout) + ")", "");
+        }
+        if (t instanceof RequestThrottlingException) {
+            return new Failure(Kind.BUSY, "too many requests at once on this data source: " + msg + "; this one was refused"
+                    + " rather than queued without end. Spread the dashboards' refreshes, or lower partitionReads", "");
         }
         String lost = NodeLoss.describe(t);
         if (lost != null) {

@@ -56,6 +56,11 @@ class SessionFactoryTest {
             assertEquals(0, p.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD));
             assertEquals("DefaultLoadBalancingPolicy", p.getString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS));
             assertEquals(false, p.isDefined(DefaultDriverOption.AUTH_PROVIDER_PASSWORD), "no password in the config tree");
+            // the bound on requests in flight (SessionBoundsIT): half a connection on the wire, a bounded wait
+            assertEquals("ConcurrencyLimitingRequestThrottler", p.getString(DefaultDriverOption.REQUEST_THROTTLER_CLASS));
+            assertEquals(512, p.getInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS));
+            assertEquals(4096, p.getInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE));
+            assertEquals(1024, p.getInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS));
         }
         try (DriverConfigLoader probe = DriverConfig.probe(s, "cql-x-1-probe")) {
             DriverExecutionProfile p = probe.getInitialConfig().getDefaultProfile();

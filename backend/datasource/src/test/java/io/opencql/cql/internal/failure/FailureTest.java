@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.RequestThrottlingException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.servererrors.InvalidConfigurationInQueryException;
@@ -95,6 +96,15 @@ public class FailureTest {
         Failure m = Failure.querying(new ReadTimeoutException(null, DefaultConsistencyLevel.ONE, 0, 1, false), T);
         assertEquals(504, m.status());
         assertEquals(true, m.message().contains("queryTimeoutSeconds"), m.message());
+    }
+
+    @Test
+    void aRequestPastTheSessionsBoundIs503AndSaysWhatToDo() {
+        assertMapped(503, "downstream", "too many requests at once on this data source: The session has reached its maximum"
+                + " capacity (concurrent requests: 512, queue size: 4096); this one was refused rather than queued without end."
+                + " Spread the dashboards' refreshes, or lower partitionReads",
+                new CompletionException(new RequestThrottlingException(
+                        "The session has reached its maximum capacity (concurrent requests: 512, queue size: 4096)")));
     }
 
     @Test

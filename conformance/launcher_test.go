@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -286,6 +287,27 @@ func TestLauncherPlainZipHasNoRuntimeNorArchive(t *testing.T) {
 func TestLauncherBundledRuntimeWithNoSystemJava(t *testing.T) {
 	dir, launcher := unzipPlugin(t, jreZip(t))
 	startsAndAnswers(t, sandboxed(t, launcher), filepath.Join(dir, "jre", "bin", "java"))
+}
+
+// TestLauncherJvmOptsMayChooseTheCollector: jvm_opts naming a garbage collector (GF_PLUGIN_JVM_OPTS=-XX:+UseG1GC)
+// replaces the launcher's serial collector, where the JVM used to refuse to start ("Multiple garbage collectors
+// selected"); the bundled runtime still maps its archive without a warning, and the process runs that collector.
+func TestLauncherJvmOptsMayChooseTheCollector(t *testing.T) {
+	dir, launcher := unzipPlugin(t, jreZip(t))
+	startsAndAnswers(t, sandboxed(t, launcher), filepath.Join(dir, "jre", "bin", "java"), "GF_PLUGIN_JVM_OPTS=-XX:+UseG1GC")
+	h, err := startPluginAt(sandboxed(t, launcher), "GF_PLUGIN_JVM_OPTS=-XX:+UseParallelGC")
+	if err != nil {
+		t.Fatalf("the plugin did not start with -XX:+UseParallelGC: %v", err)
+	}
+	defer h.kill()
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", h.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Split(string(cmdline), "\x00")
+	if !slices.Contains(args, "-XX:+UseParallelGC") || slices.Contains(args, "-XX:+UseSerialGC") {
+		t.Errorf("the JVM's options %q: want -XX:+UseParallelGC alone", args)
+	}
 }
 
 // TestLauncherPlainZipWithOnlySystemJava17: the plain package on a host whose only Java is a distribution's

@@ -485,11 +485,6 @@ class ProvisioningConsistencyTest {
                 assertTrue(src.endsWith("-all.jar"));
                 assertTrue(repo.text("backend/demo-seed/pom.xml", "shade")
                         .contains("<shadedClassifierName>all</shadedClassifierName>"), "the seed image copies the -all jar");
-            } else if (src.startsWith("backend/plugin/target/test-classes")) {
-                // the start-up archive's training client: compiled by the build stage, as -DskipTests compiles the
-                // tests (-Dmaven.test.skip would not)
-                repo.existing("backend/plugin/src/test/java/io/opencql/plugin/TrainingRun.java", "copied compiled by " + DOCKERFILE);
-                assertFalse(build.contains("maven.test.skip"), "the build stage must compile the tests: the image copies TrainingRun");
             } else if (!src.startsWith("dist/")) {
                 repo.existing(src, "copied by " + DOCKERFILE);
             }

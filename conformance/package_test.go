@@ -7,9 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -270,39 +268,22 @@ func TestPackageDamagedCDSArchiveIsSkipped(t *testing.T) {
 
 // TestPackageStartupArchiveHoldsAQuerysPath: on a bundled Java 25+, the start-up archive is trained with calls as
 // Grafana makes them (make-cds-archive.sh runs io.opencql.plugin.TrainingRun against the recording plugin), not only
-// with the start:
-// every class of the plugin, the SDK, gRPC, protobuf, Arrow and Jackson that the plugin has loaded by the end of a
+// with the start: every class of the plugin, the SDK, gRPC, protobuf, Arrow and Jackson that the plugin has loaded by the end of a
 // self-test query (its decoding, the middleware, the Arrow encoding) came from lib/app.jsa, none from a jar. With
 // an archive of the start alone, the query's classes are read from the jars on the first query, and on Java 25 the
 // JIT has no profile of them (docs/performance.md, "Training the start-up archive").
 func TestPackageStartupArchiveHoldsAQuerysPath(t *testing.T) {
-	archive := jreZip(t)
-	plugins, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	unzipLikeUnzip(t, archive, plugins)
-	release, err := os.ReadFile(filepath.Join(plugins, pluginID, "jre", "release"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`(?m)^JAVA_VERSION="(\d+)`).FindSubmatch(release)
-	if m == nil {
-		t.Fatalf("no JAVA_VERSION in jre/release:\n%s", release)
-	}
-	if major, _ := strconv.Atoi(string(m[1])); major < 25 {
+	dir, launcher := unzipPlugin(t, jreZip(t))
+	if major := releaseMajor(filepath.Join(dir, "jre", "release")); major < 25 {
 		t.Skipf("the bundled runtime is Java %d: its archive holds the start-up alone (no method profiles to train; "+
 			"make-cds-archive.sh)", major)
 	}
-	launcher := filepath.Join(plugins, pluginID, fmt.Sprintf("gpx_cql_%s_%s", runtime.GOOS, runtime.GOARCH))
 	// appended last by the launcher: class loading at info on stderr, beside the launcher's warnings
 	h, err := startPluginAt(launcher, "GF_PLUGIN_JVM_OPTS=-Xlog:class+load=info:stderr")
 	if err != nil {
 		t.Fatalf("the unzipped plugin did not start: %v", err)
 	}
-	defer func() {
-		h.kill()
-	}()
+	defer h.kill()
 	_, raw := h.queryData(t, newSettings(t, nil, nil), selftestQuery("A"))
 	if a := raw.Responses["A"]; a == nil || a.Status != 200 {
 		t.Fatalf("self-test: %v, want status 200", a)

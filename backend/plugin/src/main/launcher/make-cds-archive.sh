@@ -34,9 +34,7 @@ for _ in $(seq 1 1200); do [ -s "$out" ] && break; kill -0 $pid 2>/dev/null || b
 if ! grep -q '^1|2|tcp|' "$out"; then
   echo "make-cds-archive: the plugin did not print its handshake:" >&2; cat "$err" >&2; kill -KILL $pid 2>/dev/null || true; exit 1
 fi
-if [ "${major:-0}" -lt 25 ]; then
-  :   # the start alone (above)
-elif [ -n "$training" ] && [ -f "$training/io/opencql/plugin/TrainingRun.class" ]; then
+if [ "${major:-0}" -ge 25 ] && [ -n "$training" ] && [ -f "$training/io/opencql/plugin/TrainingRun.class" ]; then
   port=$(sed -n 's/^1|2|tcp|127\.0\.0\.1:\([0-9]*\)|grpc|.*/\1/p' "$out")
   node=()
   [ -n "${CQL_TRAIN_HOST:-}" ] && node=("$CQL_TRAIN_HOST" "${CQL_TRAIN_USER:-cassandra}" "${CQL_TRAIN_PASSWORD:-cassandra}")
@@ -44,7 +42,7 @@ elif [ -n "$training" ] && [ -f "$training/io/opencql/plugin/TrainingRun.class" 
   if ! "$dist/jre/bin/java" -Xshare:auto -cp "$training:$(sed "s#lib/#$dist/lib/#g" "$dist/lib/classpath")" io.opencql.plugin.TrainingRun "$port" "${node[@]}"; then
     echo "make-cds-archive: the training run failed; the plugin's log:" >&2; cat "$err" >&2; kill -KILL $pid 2>/dev/null || true; exit 1
   fi
-else
+elif [ "${major:-0}" -ge 25 ]; then
   echo "make-cds-archive: no training classes ($training): the archive holds the start-up only" >&2
 fi
 kill -TERM $pid

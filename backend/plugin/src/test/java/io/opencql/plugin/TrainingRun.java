@@ -1,23 +1,26 @@
 package io.opencql.plugin;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import com.google.protobuf.Empty;
+import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.StreamObserver;
 import io.opencql.grafana.transport.proto.goplugin.ConnInfo;
 import io.opencql.grafana.transport.proto.goplugin.GRPCBrokerGrpc;
 import io.opencql.grafana.transport.proto.goplugin.GRPCStdioGrpc;
 import io.opencql.grafana.transport.proto.pluginv2.CallResourceRequest;
 import io.opencql.grafana.transport.proto.pluginv2.CheckHealthRequest;
+import io.opencql.grafana.transport.proto.pluginv2.CheckHealthResponse;
 import io.opencql.grafana.transport.proto.pluginv2.DataGrpc;
 import io.opencql.grafana.transport.proto.pluginv2.DataQuery;
 import io.opencql.grafana.transport.proto.pluginv2.DataSourceInstanceSettings;
 import io.opencql.grafana.transport.proto.pluginv2.DiagnosticsGrpc;
 import io.opencql.grafana.transport.proto.pluginv2.PluginContext;
 import io.opencql.grafana.transport.proto.pluginv2.QueryDataRequest;
+import io.opencql.grafana.transport.proto.pluginv2.QueryDataResponse;
 import io.opencql.grafana.transport.proto.pluginv2.ResourceGrpc;
 import io.opencql.grafana.transport.proto.pluginv2.TimeRange;
 import io.opencql.grafana.transport.proto.pluginv2.User;
@@ -69,7 +72,6 @@ public final class TrainingRun {
 
     static void train(ManagedChannel channel, String node, String user, String password) throws Exception {
         long t0 = System.nanoTime();
-        // every call with a deadline of its own, as Grafana's requests carry one
         // what go-plugin opens right after the handshake: the broker's and stdio's streams
         StreamObserver<ConnInfo> broker = GRPCBrokerGrpc.newStub(channel).startStream(ignore());
         GRPCStdioGrpc.newStub(channel).streamStdio(Empty.getDefaultInstance(), ignore());
@@ -79,27 +81,27 @@ public final class TrainingRun {
         // Grafana always sends the decrypted secure settings (a protobuf map); the closed port refuses before any login
         PluginContext noNode = context("train-closed", "127.0.0.1", 1, "cassandra", "cassandra");
         for (int i = 0; i < SELFTESTS; i++) {
-            health.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).check(HealthCheckRequest.newBuilder().setService("plugin").build());
-            data.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).queryData(QueryDataRequest.newBuilder().setPluginContext(noNode)
+            timed(health).check(HealthCheckRequest.newBuilder().setService("plugin").build());
+            timed(data).queryData(QueryDataRequest.newBuilder().setPluginContext(noNode)
                     .addQueries(query("A", "selftest", "{}")).build());
         }
         // the driver's start-up and its failure path: a closed port is refused at once
-        diagnostics.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).checkHealth(CheckHealthRequest.newBuilder().setPluginContext(noNode).build());
-        data.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).queryData(QueryDataRequest.newBuilder().setPluginContext(noNode)
+        timed(diagnostics).checkHealth(CheckHealthRequest.newBuilder().setPluginContext(noNode).build());
+        timed(data).queryData(QueryDataRequest.newBuilder().setPluginContext(noNode)
                 .addQueries(query("A", "", cql("SELECT release_version FROM system.local", "table"))).build());
         int queries = 0;
         if (node != null) {
             int colon = node.lastIndexOf(':');
             PluginContext ctx = context("train-node", node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)), user, password);
-            var check = diagnostics.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).checkHealth(CheckHealthRequest.newBuilder().setPluginContext(ctx).build());
-            if (check.getStatusValue() != 1) {
+            var check = timed(diagnostics).checkHealth(CheckHealthRequest.newBuilder().setPluginContext(ctx).build());
+            if (check.getStatus() != CheckHealthResponse.HealthStatus.OK) {
                 throw new IllegalStateException("Save & test against " + node + " failed: " + check.getMessage());
             }
             List<DataQuery> panel = List.of(
                     query("A", "", cql("SELECT keyspace_name, table_name, column_name, kind, position, type FROM system_schema.columns LIMIT 100", "table")),
                     query("B", "", cql("SELECT toTimestamp(now()) AS time, keyspace_name, table_name, gc_grace_seconds, bloom_filter_fp_chance FROM system_schema.tables LIMIT 100", "time_series")));
             for (int i = 0; i < QUERIES; i++) {
-                answered(data.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).queryData(QueryDataRequest.newBuilder().setPluginContext(ctx).addQueries(panel.get(i % 2)).build()));
+                answered(timed(data).queryData(QueryDataRequest.newBuilder().setPluginContext(ctx).addQueries(panel.get(i % 2)).build()));
                 queries++;
             }
             ExecutorService panels = Executors.newFixedThreadPool(PANELS);
@@ -108,11 +110,11 @@ public final class TrainingRun {
                     List<Future<?>> burst = new ArrayList<>();
                     for (int p = 0; p < PANELS; p++) {
                         DataQuery q = panel.get(p % 2);
-                        burst.add(panels.submit(() -> answered(data.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).queryData(
+                        burst.add(panels.submit(() -> answered(timed(data).queryData(
                                 QueryDataRequest.newBuilder().setPluginContext(ctx).addQueries(q).build()))));
                     }
                     for (Future<?> f : burst) {
-                        f.get(60, TimeUnit.SECONDS);
+                        f.get(CALL_SECONDS, TimeUnit.SECONDS);
                     }
                     queries += PANELS;
                 }
@@ -121,7 +123,7 @@ public final class TrainingRun {
             }
             var resources = ResourceGrpc.newBlockingStub(channel);
             for (String path : new String[] {"keyspaces", "tables?keyspace=system_schema", "columns?keyspace=system_schema&table=columns"}) {
-                Iterator<?> it = resources.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).callResource(CallResourceRequest.newBuilder().setPluginContext(ctx)
+                Iterator<?> it = timed(resources).callResource(CallResourceRequest.newBuilder().setPluginContext(ctx)
                         .setMethod("GET").setPath(path.replaceAll("\\?.*", "")).setUrl(path).build());
                 it.forEachRemaining(r -> { });
             }
@@ -129,6 +131,11 @@ public final class TrainingRun {
         broker.onCompleted();
         System.err.printf("training: %d self-tests, %d queries on %s in %d ms%n", SELFTESTS, queries,
                 node == null ? "no node" : node, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** Every call with a deadline of its own, as Grafana's requests carry one. */
+    private static <S extends AbstractStub<S>> S timed(S stub) {
+        return stub.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS);
     }
 
     private static <T> StreamObserver<T> ignore() {
@@ -147,7 +154,7 @@ public final class TrainingRun {
         };
     }
 
-    private static Object answered(io.opencql.grafana.transport.proto.pluginv2.QueryDataResponse r) {
+    private static Object answered(QueryDataResponse r) {
         r.getResponsesMap().forEach((refId, res) -> {
             if (!res.getError().isEmpty()) {
                 throw new IllegalStateException("training query " + refId + " failed: " + res.getError());

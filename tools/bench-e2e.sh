@@ -10,7 +10,8 @@
 #      CQL_TEST_USER / CQL_TEST_PASSWORD (default cassandra/cassandra), PLUGIN_DIST (default dist/),
 #      MVN_OFFLINE=1 (build with mvn -o), BENCH_BUILD=0 (use dist/ and the classes as they are),
 #      BENCH_BUNDLE_JRE=1 (build the package with its bundled runtime, -Pbundle-jre; its start-up archive is
-#      trained without a node unless CQL_TRAIN_HOST=host:port is set, make-cds-archive.sh),
+#      trained on the bench's node, as a release's is on a throwaway one (tools/package.sh); CQL_TRAIN_HOST names
+#      another node, CQL_TRAIN_HOST= (empty) trains without one; make-cds-archive.sh),
 #      GF_PLUGIN_MAX_RESPONSE_MB (default 64 here, so the 1M-row answer fits; the plugin's own default is 32).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,9 @@ cd "$ROOT"
 DS=$ROOT/backend/datasource
 if [ "${BENCH_BUILD:-1}" = 1 ]; then
   # one reactor: the packaged plugin (dist/), and the data source's test classes with their class path
-  mvn -B -q ${MVN_OFFLINE:+-o} -pl backend/plugin -am package -DskipTests ${BENCH_BUNDLE_JRE:+-Pbundle-jre} \
+  CQL_TRAIN_HOST=${CQL_TRAIN_HOST-${CQL_TEST_HOST:-127.0.0.1:19042}} CQL_TRAIN_USER=${CQL_TRAIN_USER:-${CQL_TEST_USER:-cassandra}} \
+    CQL_TRAIN_PASSWORD=${CQL_TRAIN_PASSWORD:-${CQL_TEST_PASSWORD:-cassandra}} \
+    mvn -B -q ${MVN_OFFLINE:+-o} -pl backend/plugin -am package -DskipTests ${BENCH_BUNDLE_JRE:+-Pbundle-jre} \
       dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
 fi
 [ -f "$DS/target/bench.classpath" ] || { echo "bench-e2e: $DS/target/bench.classpath missing: run once without BENCH_BUILD=0" >&2; exit 2; }

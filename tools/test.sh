@@ -67,6 +67,13 @@ if [ -z "${CQL_TEST_EXTERNAL:-}" ]; then
   harness_case cassandra-tls-node bash -c 'cat target/cass-tls-start.log; exit "$1"' _ "$tls_rc"
 fi
 
+# The package's start-up archive is trained on the test node too (read only: its system tables), as a release's is
+# (tools/package.sh), so the conformance host tests what ships. Unset if the node is not up; CQL_TRAIN_HOST= (empty)
+# trains without a node.
+if [ -z "${CQL_TRAIN_HOST+x}" ] && (exec 3<>"/dev/tcp/${CQL_TEST_HOST%:*}/${CQL_TEST_HOST##*:}") 2>/dev/null; then
+  export CQL_TRAIN_HOST=$CQL_TEST_HOST CQL_TRAIN_USER=$CQL_TEST_USER CQL_TRAIN_PASSWORD=$CQL_TEST_PASSWORD CQL_TRAIN_OPTIONAL=1
+fi
+
 # maven.test.failure.ignore: a failing test or suite is counted from its report and never stops the build, so the
 # package is always built and every later suite (the conformance host above all) still runs. Only a build that
 # cannot compile or package fails Maven itself, and then the summary names each suite that left no report.

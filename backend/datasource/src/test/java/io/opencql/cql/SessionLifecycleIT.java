@@ -107,7 +107,6 @@ class SessionLifecycleIT {
         }
         List<String> threads = threadsOf(name);
         assertFalse(threads.isEmpty(), "the session's threads are named after it");
-        assertTrue(threads.stream().noneMatch(t -> t.startsWith(name + "-probe-")), "probe threads gone: " + threads);
         System.err.printf("FIGURE concurrent first queries: %d callers, %d session open(s), %d distinct session(s),"
                 + " %d driver threads %s, all answered in %d ms%n", CALLERS, opens.get(), sessions.size(), threads.size(), threads, ms);
     }

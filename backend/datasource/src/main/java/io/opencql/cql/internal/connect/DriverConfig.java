@@ -4,7 +4,9 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import io.opencql.cql.internal.kernel.CqlSettings;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The driver configuration for one data source, built in code (no {@code application.conf} needed): the
@@ -42,15 +44,22 @@ final class DriverConfig {
     }
 
     /**
-     * The options of the real session. Load balancing stays the driver's default policy (token-aware,
-     * DC-aware, avoids slow replicas); its local DC is given to the session builder.
+     * The options of the real session. Load balancing is the driver's default policy (token-aware, DC-aware,
+     * avoids slow replicas): with the local DC of the settings, given to the session builder, or, when they name
+     * none, {@link LocalDcPolicy}, the same policy finding it from the contact points, in their order.
+     *
+     * @param points the contact points as resolved, in the settings' order
      */
-    public static DriverConfigLoader session(CqlSettings s, String sessionName) {
-        return session(s, sessionName, Bounds.DEFAULT);
+    public static DriverConfigLoader session(CqlSettings s, String sessionName, List<InetSocketAddress> points) {
+        return session(s, sessionName, points, Bounds.DEFAULT);
     }
 
-    static DriverConfigLoader session(CqlSettings s, String sessionName, Bounds bounds) {
+    static DriverConfigLoader session(CqlSettings s, String sessionName, List<InetSocketAddress> points, Bounds bounds) {
         ProgrammaticDriverConfigLoaderBuilder b = common(s, sessionName);
+        if (s.localDatacenter() == null) {
+            b.withClass(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, LocalDcPolicy.class);
+            b.withStringList(LocalDcPolicy.Option.CONTACT_POINTS, points.stream().map(LocalDcPolicy::encode).toList());
+        }
         b.withString(DefaultDriverOption.REQUEST_THROTTLER_CLASS, "ConcurrencyLimitingRequestThrottler");
         b.withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS, bounds.inFlight());
         b.withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE, bounds.waiting());
@@ -64,20 +73,6 @@ final class DriverConfig {
         b.withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true);
         // ...and a read that timed out because a dead replica was asked is asked again (see the class)
         b.withClass(DefaultDriverOption.RETRY_POLICY_CLASS, ReadRetryPolicy.class);
-        return b.build();
-    }
-
-    /**
-     * The options of the probe that finds the local DC when none is configured: a control connection
-     * only (every node is ignored by the session builder's distance evaluator), no schema, no token map, so it
-     * costs one handshake.
-     */
-    public static DriverConfigLoader probe(CqlSettings s, String sessionName) {
-        ProgrammaticDriverConfigLoaderBuilder b = common(s, sessionName);
-        // DC-agnostic: the default policy would insist on a local DC, which is what we are looking for
-        b.withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, "BasicLoadBalancingPolicy");
-        b.withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false);
-        b.withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false);
         return b.build();
     }
 

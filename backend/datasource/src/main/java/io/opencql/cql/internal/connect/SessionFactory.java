@@ -5,7 +5,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.auth.ProgrammaticPlainTextAuthProvider;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import io.opencql.cql.internal.kernel.CqlSettings;
 import io.opencql.cql.internal.kernel.DatacenterInferenceException;
@@ -18,6 +18,7 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -38,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * Opens driver sessions from {@link CqlSettings}. Every network step is bounded by connectTimeout, and the whole
  * open by {@link #openBudget}.
  *
- * <p>Local DC: when {@code localDatacenter} is not set, a probe session (control connection only) reads the
- * cluster's topology and the DC of the first configured contact point the cluster knows wins; when none of them
- * is recognised (address translation, a proxy) and the whole cluster is one DC, that DC. The real session is
- * then built with the driver's default load-balancing policy and that DC: the probe uses public API only and
- * costs one extra handshake.
+ * <p>Local DC: when {@code localDatacenter} is not set, the session's load-balancing policy ({@link LocalDcPolicy})
+ * reads the cluster's topology as the session opens, and the DC of the first configured contact point the cluster
+ * knows wins; when none of them is recognised (address translation, a proxy) and the whole cluster is one DC,
+ * that DC. Until stop 13 a probe session found it first, which cost a data source's first query a connection and
+ * a login more (docs/performance.md).
  */
 public class SessionFactory {
 
@@ -95,34 +96,42 @@ public class SessionFactory {
                         + "anyone between Grafana and the cluster can read and change the traffic", sessionName);
             }
         }
-        String dc = s.localDatacenter();
-        if (dc == null) {
-            CqlSessionBuilder probe = builder(s, points, ssl)
-                    .withConfigLoader(DriverConfig.probe(s, sessionName + "-probe"))
-                    .withNodeDistanceEvaluator((node, localDc) -> NodeDistance.IGNORED);
-            try (CqlSession p = await(probe.buildAsync(), deadline, s)) {
-                dc = inferLocalDc(p, points);
-            }
-            LOG.info("session {}: local datacenter {} inferred from the contact points in {} ms (set jsonData.localDatacenter to skip this)",
-                    sessionName, dc, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        CqlSessionBuilder real = builder(s, points, ssl).withConfigLoader(sessionConfig(s, sessionName, points));
+        if (s.localDatacenter() != null) {
+            real.withLocalDatacenter(s.localDatacenter());
         }
-        CqlSessionBuilder real = builder(s, points, ssl)
-                .withConfigLoader(sessionConfig(s, sessionName))
-                .withLocalDatacenter(dc);
         if (s.keyspace() != null) {
             real.withKeyspace(CqlIdentifier.fromCql(s.keyspace()));
         }
         CqlSession session = await(real.buildAsync(), deadline, s);
         if (s.localDatacenter() != null) {
             checkDatacenter(session, s.localDatacenter());
+        } else {
+            inferredDatacenter(session, sessionName, started);
         }
         LOG.debug("session {} open in {} ms", sessionName, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return session;
     }
 
     /** The real session's driver options ({@link DriverConfig}); overridable so tests can narrow its bounds. */
-    protected DriverConfigLoader sessionConfig(CqlSettings s, String sessionName) {
-        return DriverConfig.session(s, sessionName);
+    protected DriverConfigLoader sessionConfig(CqlSettings s, String sessionName, List<InetSocketAddress> points) {
+        return DriverConfig.session(s, sessionName, points);
+    }
+
+    /**
+     * The local DC that {@link LocalDcPolicy} found as the session opened; when it could choose none, the session
+     * is closed and the reason thrown, as the settings' problem it is.
+     */
+    private static void inferredDatacenter(CqlSession session, String sessionName, long started) {
+        if (!(session.getContext().getLoadBalancingPolicy(DriverExecutionProfile.DEFAULT_NAME) instanceof LocalDcPolicy p)) {
+            return; // a test's own options (sessionConfig) chose another policy
+        }
+        if (p.failure().isPresent()) {
+            session.closeAsync();
+            throw p.failure().get();
+        }
+        LOG.info("session {}: local datacenter {} inferred from the contact points, session open in {} ms (set jsonData.localDatacenter to name it)",
+                sessionName, p.inferred().orElse("?"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private static CqlSessionBuilder builder(CqlSettings s, List<InetSocketAddress> points, SSLContext ssl) {
@@ -182,15 +191,15 @@ public class SessionFactory {
     }
 
     /** The DC of the first contact point (in the order given) that the cluster knows; else the only DC. */
-    static String inferLocalDc(CqlSession probe, List<InetSocketAddress> points) {
+    static String inferLocalDc(Collection<Node> nodes, List<InetSocketAddress> points) {
         Set<String> all = new TreeSet<>();
-        for (Node n : probe.getMetadata().getNodes().values()) {
+        for (Node n : nodes) {
             if (n.getDatacenter() != null) {
                 all.add(n.getDatacenter());
             }
         }
         for (InetSocketAddress point : points) {
-            for (Node n : probe.getMetadata().getNodes().values()) {
+            for (Node n : nodes) {
                 if (n.getDatacenter() != null && sameAddress(point, n)) {
                     return n.getDatacenter();
                 }

@@ -52,8 +52,8 @@ class SessionBoundsIT {
     static CqlDataSource dataSource(DriverConfig.Bounds bounds) {
         return DataSourceProbe.create(new SessionFactory() {
             @Override
-            protected DriverConfigLoader sessionConfig(CqlSettings s, String sessionName) {
-                return DriverConfig.session(s, sessionName, bounds);
+            protected DriverConfigLoader sessionConfig(CqlSettings s, String sessionName, List<InetSocketAddress> points) {
+                return DriverConfig.session(s, sessionName, points, bounds);
             }
         }, null);
     }

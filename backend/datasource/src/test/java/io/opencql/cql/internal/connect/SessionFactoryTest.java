@@ -41,7 +41,8 @@ class SessionFactoryTest {
         CqlSettings s = SettingsParser.parse(new DataSourceSettings(1, "u", "n", null, null, null, false, null,
                 "{\"connectTimeoutSeconds\":3,\"queryTimeoutSeconds\":12,\"pageSize\":77,\"consistency\":\"quorum\"}".getBytes(),
                 Map.of(), 1, ""), Map.of());
-        try (DriverConfigLoader loader = DriverConfig.session(s, "cql-x-1")) {
+        List<InetSocketAddress> points = List.of(new InetSocketAddress("127.0.0.2", 9042), new InetSocketAddress("::1", 9043));
+        try (DriverConfigLoader loader = DriverConfig.session(s, "cql-x-1", points)) {
             DriverExecutionProfile p = loader.getInitialConfig().getDefaultProfile();
             assertEquals("cql-x-1", p.getString(DefaultDriverOption.SESSION_NAME));
             for (DefaultDriverOption o : new DefaultDriverOption[] {DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT,
@@ -54,7 +55,10 @@ class SessionFactoryTest {
             assertEquals("QUORUM", p.getString(DefaultDriverOption.REQUEST_CONSISTENCY));
             assertEquals(0, p.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD));
             assertEquals(0, p.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD));
-            assertEquals("DefaultLoadBalancingPolicy", p.getString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS));
+            // no localDatacenter in the settings: the policy finds it from the contact points, in their order
+            assertEquals(LocalDcPolicy.class.getName(), p.getString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS));
+            assertEquals(List.of("127.0.0.2 9042", "0:0:0:0:0:0:0:1 9043"), p.getStringList(LocalDcPolicy.Option.CONTACT_POINTS));
+            assertEquals(points, p.getStringList(LocalDcPolicy.Option.CONTACT_POINTS).stream().map(LocalDcPolicy::decode).toList());
             assertEquals(false, p.isDefined(DefaultDriverOption.AUTH_PROVIDER_PASSWORD), "no password in the config tree");
             // the bound on requests in flight (SessionBoundsIT): half a connection on the wire, a bounded wait
             assertEquals("ConcurrencyLimitingRequestThrottler", p.getString(DefaultDriverOption.REQUEST_THROTTLER_CLASS));
@@ -62,10 +66,13 @@ class SessionFactoryTest {
             assertEquals(4096, p.getInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE));
             assertEquals(1024, p.getInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS));
         }
-        try (DriverConfigLoader probe = DriverConfig.probe(s, "cql-x-1-probe")) {
-            DriverExecutionProfile p = probe.getInitialConfig().getDefaultProfile();
-            assertEquals("BasicLoadBalancingPolicy", p.getString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS));
-            assertEquals(false, p.getBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED));
+        CqlSettings named = SettingsParser.parse(new DataSourceSettings(1, "u", "n", null, null, null, false, null,
+                "{\"localDatacenter\":\"dc1\"}".getBytes(), Map.of(), 1, ""), Map.of());
+        try (DriverConfigLoader loader = DriverConfig.session(named, "cql-x-2", points)) {
+            // a DC the settings name goes to the session builder; the driver's own policy then checks it
+            DriverExecutionProfile p = loader.getInitialConfig().getDefaultProfile();
+            assertEquals("DefaultLoadBalancingPolicy", p.getString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS));
+            assertEquals(false, p.isDefined(LocalDcPolicy.Option.CONTACT_POINTS));
         }
     }
 }
